@@ -1,0 +1,114 @@
+import Foundation
+
+// The front matter of each kind of content file, exactly the fields an editor may write.
+
+/// `content/site.yaml`
+public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
+    public var title: String
+    public var description: String?
+    public var language: String?
+    public var baseURL: String?
+    /// The date the briefing is current to.
+    public var asOf: PartialDate?
+    /// Pass raw HTML in Markdown through (after GFM's tag filter); omitted by default.
+    public var rawHTML: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case title, description, language
+        case baseURL = "base_url"
+        case asOf = "as_of"
+        case rawHTML = "raw_html"
+    }
+    static let kindName = "site.yaml"
+    var requiredText: [String: String] { ["title": title] }
+}
+
+/// `content/index.md`: the overview.
+public struct OverviewFields: FrontMatterFields, Sendable, Hashable {
+    public var title: String
+    public var summary: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary }
+    static let kindName = "the overview"
+    var requiredText: [String: String] { ["title": title] }
+}
+
+public enum PersonKind: String, Decodable, Sendable, Hashable, CaseIterable {
+    case person, government, organisation
+}
+
+/// `content/people/ID.md`
+public struct PersonFields: FrontMatterFields, Sendable, Hashable {
+    public var name: String
+    public var role: String
+    public var kind: PersonKind?
+    public var country: String?
+    public var aliases: [String]?
+    public var summary: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, role, kind, country, aliases, summary }
+    static let kindName = "a person"
+    var requiredText: [String: String] { ["name": name, "role": role] }
+}
+
+/// `content/quotes/ID.md`
+public struct QuoteFields: FrontMatterFields, Sendable, Hashable {
+    public var speaker: String
+    public var text: String
+    public var date: PartialDate
+    public var source: String
+    public var event: String?
+    public var medium: String?
+    public var topics: [String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case speaker, text, date, source, event, medium, topics }
+    static let kindName = "a quote"
+    var requiredText: [String: String] { ["speaker": speaker, "text": text, "source": source] }
+}
+
+/// `content/timeline/ID.md`
+public struct EventFields: FrontMatterFields, Sendable, Hashable {
+    public var title: String
+    public var date: PartialDate
+    public var time: String?
+    /// Orders events that share a date; lower first.
+    public var weight: Int?
+    public var people: [String]?
+    public var sources: [String]?
+    public var topics: [String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, date, time, weight, people, sources, topics }
+    static let kindName = "a timeline event"
+    var requiredText: [String: String] { ["title": title] }
+}
+
+/// `content/sources/ID.md`
+public struct SourceFields: FrontMatterFields, Sendable, Hashable {
+    public var title: String
+    public var publisher: String
+    public var url: String?
+    public var date: PartialDate?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, publisher, url, date }
+    static let kindName = "a source"
+    var requiredText: [String: String] { ["title": title, "publisher": publisher] }
+}
+
+/// `content/pages/ID.md`
+public struct PageFields: FrontMatterFields, Sendable, Hashable {
+    public var title: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case title }
+    static let kindName = "a page"
+    var requiredText: [String: String] { ["title": title] }
+}
+
+/// `content/topics/ID.md`: optional; a topic exists as soon as a `topics:` list names it.
+public struct TopicFields: FrontMatterFields, Sendable, Hashable {
+    public var title: String
+    public var summary: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary }
+    static let kindName = "a topic"
+    var requiredText: [String: String] { ["title": title] }
+}

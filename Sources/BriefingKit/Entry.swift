@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+
+/// The typed front matter of one entry.
+public enum EntryFields: Sendable, Hashable {
+    case overview(OverviewFields)
+    case person(PersonFields)
+    case quote(QuoteFields)
+    case event(EventFields)
+    case source(SourceFields)
+    case page(PageFields)
+    case topic(TopicFields)
+}
+
+/// A content file after parsing: typed front matter, rendered Markdown, and where everything was written.
+public struct Entry: Sendable {
+    public var kind: ContentKind
+    public var id: String
+    /// Path as shown in messages, e.g. `content/quotes/x.md`.
+    public var path: String
+    /// Path inside `content/`, e.g. `quotes/x.md`.
+    public var relativePath: String
+    public var fields: EntryFields
+    var lines: FieldLines
+    public var body: RenderedMarkdown
+    /// Line of the file where the Markdown body starts; add it to body positions.
+    public var bodyFirstLine: Int
+
+    /// The output file this entry becomes.
+    public var page: String { SitePaths.page(kind, id) }
+
+    public var title: String {
+        switch fields {
+        case .overview(let fields): return fields.title
+        case .person(let fields): return fields.name
+        case .quote(let fields): return fields.text
+        case .event(let fields): return fields.title
+        case .source(let fields): return fields.title
+        case .page(let fields): return fields.title
+        case .topic(let fields): return fields.title
+        }
+    }
+
+    /// Where a link of the body was written, in file coordinates.
+    func location(of link: MarkdownLink) -> SourceLocation {
+        SourceLocation(path: path, line: link.line + bodyFirstLine - 1, column: link.column)
+    }
+}
+
+/// The parse stage: front matter into typed fields, Markdown into HTML with links rewritten.
+enum EntryParser {
+    /// Parses every file; Markdown rendering runs on all cores.
+    static func parse(_ files: [SourceFile], resolver: LinkResolver, options: MarkdownOptions) -> ([Entry], [Diagnostic]) {
+        let results = files.concurrentMap { file in parse(file, resolver: resolver, options: options) }
+        var entries: [Entry] = []
+        var problems: [Diagnostic] = []
+        for result in results {
+            switch result {
+            case .success(let entry): entries.append(entry)
+            case .failure(let found): problems += found.diagnostics
+            }
+        }
+        return (entries, problems)
+    }
+
+    static func parse(_ file: SourceFile, resolver: LinkResolver, options: MarkdownOptions) -> Result<Entry, BuildFailure> {
+        let split: FrontMatterSplit
+        switch FrontMatterParser.split(file.text, path: file.path) {
+        case .success(let value): split = value
+        case .failure(let problem): return .failure([problem])
+        }
+
+        func decode<Fields: FrontMatterFields>(_ type: Fields.Type, _ wrap: (Fields) -> EntryFields) -> Result<(EntryFields, FieldLines), BuildFailure> {
+            FrontMatterParser.decode(type, yaml: split.yaml, path: file.path, firstLine: split.yamlFirstLine).map { (wrap($0.fields), $0.lines) }
+        }
+        let decoded: Result<(EntryFields, FieldLines), BuildFailure>
+        switch file.kind {
+        case .overview: decoded = decode(OverviewFields.self, EntryFields.overview)
+        case .person: decoded = decode(PersonFields.self, EntryFields.person)
+        case .quote: decoded = decode(QuoteFields.self, EntryFields.quote)
+        case .event: decoded = decode(EventFields.self, EntryFields.event)
+        case .source: decoded = decode(SourceFields.self, EntryFields.source)
+        case .page: decoded = decode(PageFields.self, EntryFields.page)
+        case .topic: decoded = decode(TopicFields.self, EntryFields.topic)
+        }
+        let fields: EntryFields, lines: FieldLines
+        switch decoded {
+        case .success(let value): (fields, lines) = value
+        case .failure(let problems): return .failure(problems)
+        }
+
+        let page = SitePaths.page(file.kind, file.id)
+        let body = MarkdownRenderer.render(split.body, options: options) { destination in
+            resolver.outputURL(for: destination, from: file.relativePath, page: page)
+        }
+        return .success(Entry(kind: file.kind, id: file.id, path: file.path, relativePath: file.relativePath,
+                              fields: fields, lines: lines, body: body, bodyFirstLine: split.bodyFirstLine))
+    }
+}
+
+extension Array where Element: Sendable {
+    /// `map` spread over all cores, results in the original order.
+    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        let results = ResultSlots<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            results.store(transform(self[index]), at: index)
+        }
+        return results.values()
+    }
+}
+
+/// Slots for results computed on many threads, each written once.
+final class ResultSlots<T: Sendable>: Sendable {
+    private let slots: Mutex<[T?]>
+
+    init(count: Int) {
+        slots = Mutex(Array(repeating: nil, count: count))
+    }
+
+    func store(_ value: T, at index: Int) {
+        slots.withLock { $0[index] = value }
+    }
+
+    func values() -> [T] {
+        slots.withLock { $0.map { $0! } }
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Yams
+
+/// A Markdown file split into its YAML front matter and its body.
+struct FrontMatterSplit {
+    var yaml: String
+    /// Line in the file where the YAML text starts (the line after the opening `---`).
+    var yamlFirstLine: Int
+    var body: String
+    /// Line in the file where the body starts.
+    var bodyFirstLine: Int
+}
+
+/// Typed front matter read from YAML, with the line of every field for later error messages.
+struct FrontMatter<Fields: Decodable> {
+    var fields: Fields
+    var lines: FieldLines
+}
+
+/// Where each top-level field, and each item of a list field, was written.
+struct FieldLines: Sendable, Hashable {
+    var path: String
+    var start: Int
+    var keys: [String: SourceLocation] = [:]
+    var items: [String: [SourceLocation]] = [:]
+
+    /// The location of `key` (or of its `index`th list item), else the start of the front matter.
+    func location(_ key: String, item index: Int? = nil) -> SourceLocation {
+        if let index, let items = items[key], items.indices.contains(index) { return items[index] }
+        return keys[key] ?? SourceLocation(path: path, line: start)
+    }
+}
+
+/// A front matter type: its keys are the only ones an editor may write.
+protocol FrontMatterFields: Decodable {
+    associatedtype CodingKeys: CodingKey & CaseIterable
+    /// What the error messages call this kind of entry, e.g. "a quote".
+    static var kindName: String { get }
+    /// Required text fields by key, to reject ones written but left empty.
+    var requiredText: [String: String] { get }
+}
+
+enum FrontMatterParser {
+    /// Front matter is small; this many YAML nodes (after alias expansion) is far beyond any real file.
+    static let nodeLimit = 10_000
+
+    static func split(_ text: String, path: String) -> Result<FrontMatterSplit, Diagnostic> {
+        let start = SourceLocation(path: path)
+        if text.isEmpty {
+            return .failure(Diagnostic(start, "empty file: expected front matter starting with a line '---'"))
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first.map({ $0.trimmingCharacters(in: .whitespaces) == "---" }) == true else {
+            return .failure(Diagnostic(start, "missing front matter: the file must start with a line '---', then the fields, then a line '---'"))
+        }
+        lines.removeFirst()
+        guard let closing = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            return .failure(Diagnostic(start, "front matter is not closed: add a line '---' after the last field"))
+        }
+        let yaml = lines[..<closing].joined(separator: "\n")
+        let body = lines[(closing + 1)...].joined(separator: "\n")
+        return .success(FrontMatterSplit(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: closing + 3))
+    }
+
+    /// Decodes `yaml` (which starts at `firstLine` of the file at `path`) into `Fields`.
+    static func decode<Fields: FrontMatterFields>(
+        _ type: Fields.Type, yaml: String, path: String, firstLine: Int
+    ) -> Result<FrontMatter<Fields>, BuildFailure> {
+        let startOfFrontMatter = SourceLocation(path: path, line: max(1, firstLine - 1))
+        func at(_ mark: Mark?) -> SourceLocation {
+            guard let mark else { return startOfFrontMatter }
+            return SourceLocation(path: path, line: mark.line + firstLine - 1, column: mark.column)
+        }
+
+        let root: Node
+        do {
+            root = try Yams.compose(yaml: yaml, .default, .default, .utf8) ?? Node.mapping(Node.Mapping([]))
+        } catch let error as YamlError {
+            return .failure([yamlDiagnostic(error, at: at) ?? Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
+        } catch {
+            return .failure([Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
+        }
+
+        var budget = nodeLimit
+        guard withinBudget(root, &budget) else {
+            return .failure([Diagnostic(startOfFrontMatter, "front matter too large: more than \(nodeLimit) YAML values (are aliases expanding?)")])
+        }
+        guard let mapping = root.mapping else {
+            return .failure([Diagnostic(at(root.mark), "front matter must be fields written as 'key: value'")])
+        }
+
+        var lines = FieldLines(path: path, start: startOfFrontMatter.line)
+        var problems: [Diagnostic] = []
+        let allowed = Fields.CodingKeys.allCases.map(\.stringValue)
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.string ?? ""
+            lines.keys[key] = at(keyNode.mark)
+            if let items = valueNode.sequence {
+                lines.items[key] = items.map { at($0.mark) }
+            }
+            if !allowed.contains(key) {
+                problems.append(Diagnostic(at(keyNode.mark), "unknown field '\(key)' in \(Fields.kindName)\(didYouMean(key, in: allowed)); allowed fields: \(allowed.joined(separator: ", "))"))
+            }
+        }
+
+        do {
+            let fields = try YAMLDecoder().decode(Fields.self, from: root)
+            problems += emptyRequiredStrings(in: fields, lines: lines)
+            return problems.isEmpty ? .success(FrontMatter(fields: fields, lines: lines)) : .failure(BuildFailure(problems))
+        } catch let error as DecodingError {
+            problems.append(decodingDiagnostic(error, root: root, kindName: Fields.kindName, at: at))
+            return .failure(BuildFailure(problems))
+        } catch {
+            problems.append(Diagnostic(startOfFrontMatter, "could not read front matter: \(error)"))
+            return .failure(BuildFailure(problems))
+        }
+    }
+
+    /// Decodes a whole YAML file such as `site.yaml`.
+    static func decodeFile<Fields: FrontMatterFields>(_ type: Fields.Type, yaml: String, path: String) -> Result<FrontMatter<Fields>, BuildFailure> {
+        decode(type, yaml: yaml, path: path, firstLine: 1)
+    }
+
+    // MARK: - Errors
+
+    private static func yamlDiagnostic(_ error: YamlError, at: (Mark?) -> SourceLocation) -> Diagnostic? {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text) " } ?? ""
+            var message = "invalid YAML: \(detail)\(problem)"
+            if problem.contains("tab") { message += " (indent with spaces, not tabs)" }
+            return Diagnostic(at(mark), message)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return Diagnostic(at(context.mark), "duplicate field '\(duplicates.joined(separator: "', '"))': each field may appear once")
+        case .reader(let problem, _, _, _):
+            return Diagnostic(at(nil), "invalid YAML: \(problem)")
+        default:
+            return nil
+        }
+    }
+
+    private static func decodingDiagnostic(_ error: DecodingError, root: Node, kindName: String, at: (Mark?) -> SourceLocation) -> Diagnostic {
+        func node(for path: [CodingKey]) -> Node? {
+            var current: Node? = root
+            for key in path {
+                if let index = key.intValue, let sequence = current?.sequence {
+                    current = sequence.indices.contains(index) ? sequence[index] : nil
+                } else {
+                    current = current?.mapping?[key.stringValue]
+                }
+            }
+            return current
+        }
+        func name(_ path: [CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = name(context.codingPath + [key])
+            return Diagnostic(at(nil), "missing required field '\(field)' in \(kindName)")
+        case .typeMismatch(let expected, let context):
+            let found = node(for: context.codingPath)
+            return Diagnostic(at(found?.mark), "field '\(name(context.codingPath))' must be \(describe(expected)), found \(describe(found))")
+        case .valueNotFound(let expected, let context):
+            let found = node(for: context.codingPath)
+            return Diagnostic(at(found?.mark), "field '\(name(context.codingPath))' must be \(describe(expected)), found nothing")
+        case .dataCorrupted(let context):
+            let found = node(for: context.codingPath)
+            return Diagnostic(at(found?.mark), "field '\(name(context.codingPath))': \(context.debugDescription)")
+        @unknown default:
+            return Diagnostic(at(nil), "could not read front matter: \(error)")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "text"
+        case is Int.Type: return "a whole number"
+        case is Bool.Type: return "true or false"
+        case is [String].Type: return "a list of text, e.g. [a, b]"
+        case is PartialDate.Type: return "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        default: return "a \(type)"
+        }
+    }
+
+    private static func describe(_ node: Node?) -> String {
+        switch node {
+        case .none: return "nothing"
+        case .some(.mapping): return "a set of fields"
+        case .some(.sequence): return "a list"
+        case .some(.scalar(let scalar)): return scalar.string.isEmpty ? "an empty value" : "'\(scalar.string)'"
+        default: return "an alias"
+        }
+    }
+
+    private static func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget >= 0 else { return false }
+        if let sequence = node.sequence {
+            for child in sequence where !withinBudget(child, &budget) { return false }
+        } else if let mapping = node.mapping {
+            for (key, value) in mapping where !withinBudget(key, &budget) || !withinBudget(value, &budget) { return false }
+        }
+        return true
+    }
+
+    /// `name:` with nothing after it decodes as an empty string; an empty name is as missing as no name.
+    private static func emptyRequiredStrings(in fields: some FrontMatterFields, lines: FieldLines) -> [Diagnostic] {
+        fields.requiredText.sorted { $0.key < $1.key }.compactMap { key, value in
+            guard value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            return Diagnostic(lines.location(key), "field '\(key)' must not be empty")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// What a link in Markdown points at.
+public enum LinkTarget: Sendable, Hashable {
+    /// http(s) or mailto: left as written.
+    case external
+    /// `#anchor` on the same page.
+    case sameDocument(anchor: String)
+    /// A content file or list folder, by its path inside `content/`, with its output page.
+    case content(relativePath: String, page: String, anchor: String?)
+    /// A path inside `content/` that is not there.
+    case missing(relativePath: String)
+    /// A relative link that is not to a Markdown file or a list folder.
+    case notContent(String)
+    /// `javascript:`, `data:`, `file:` and every other scheme that is not http(s) or mailto.
+    case unsafe(scheme: String)
+}
+
+/// Resolves Markdown link destinations against the set of content files.
+public struct LinkResolver: Sendable {
+    public static let safeSchemes: Set<String> = ["http", "https", "mailto"]
+
+    /// Paths inside `content/` of every Markdown file, e.g. `people/x.md`.
+    public var contentFiles: Set<String>
+
+    public init(contentFiles: Set<String>) {
+        self.contentFiles = contentFiles
+    }
+
+    public func resolve(_ destination: String, from sourcePath: String) -> LinkTarget {
+        let trimmed = destination.trimmingCharacters(in: .whitespaces)
+        if let scheme = LinkResolver.scheme(of: trimmed) {
+            return LinkResolver.safeSchemes.contains(scheme.lowercased()) ? .external : .unsafe(scheme: scheme)
+        }
+        if trimmed.hasPrefix("//") { return .external }
+
+        var pathPart = trimmed
+        var anchor: String?
+        if let hash = pathPart.firstIndex(of: "#") {
+            anchor = String(pathPart[pathPart.index(after: hash)...]).removingPercentEncoding
+            pathPart = String(pathPart[..<hash])
+        }
+        if let query = pathPart.firstIndex(of: "?") { pathPart = String(pathPart[..<query]) }
+        if pathPart.isEmpty {
+            return .sameDocument(anchor: anchor ?? "")
+        }
+        let decoded = pathPart.removingPercentEncoding ?? pathPart
+
+        var components: [String] = decoded.hasPrefix("/") ? [] : sourcePath.split(separator: "/").dropLast().map(String.init)
+        for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..":
+                guard !components.isEmpty else { return .missing(relativePath: decoded) }
+                components.removeLast()
+            default: components.append(String(part))
+            }
+        }
+        let relativePath = components.joined(separator: "/")
+
+        if relativePath.hasSuffix(".md") {
+            guard contentFiles.contains(relativePath), let page = SitePaths.page(forContentPath: relativePath) else {
+                return .missing(relativePath: relativePath)
+            }
+            return .content(relativePath: relativePath, page: page, anchor: anchor)
+        }
+        if let page = SitePaths.page(forContentPath: relativePath), components.count <= 1 {
+            return .content(relativePath: relativePath, page: page, anchor: anchor)
+        }
+        return .notContent(destination)
+    }
+
+    /// The URL to write into the page at `page` for `destination`, or nil to leave it as written.
+    public func outputURL(for destination: String, from sourcePath: String, page: String) -> String? {
+        guard case .content(_, let targetPage, let anchor) = resolve(destination, from: sourcePath) else { return nil }
+        let url = targetPage == page ? "" : SitePaths.relative(from: page, to: targetPage)
+        guard let anchor, !anchor.isEmpty else { return url.isEmpty ? "#" : url }
+        return url + "#" + (anchor.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed) ?? anchor)
+    }
+
+    /// `javascript` for `javascript:alert(1)`; nil for a path. A scheme is letters first, then letters,
+    /// digits, `+`, `-`, `.`, up to the first colon, which must come before any `/`, `?` or `#`.
+    static func scheme(of destination: String) -> String? {
+        guard let colon = destination.firstIndex(of: ":") else { return nil }
+        let candidate = destination[..<colon]
+        guard let first = candidate.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII,
+              candidate.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) })
+        else { return nil }
+        return String(candidate)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// A problem writing the output folder (as opposed to a problem in the content).
+public struct OutputError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What the write stage did.
+public struct WriteReport: Sendable, Hashable {
+    public var written: Int
+    public var unchanged: Int
+    public var removed: Int
+}
+
+/// The write stage: the new site is assembled in a staging folder beside the output and swapped in whole,
+/// so a reader of the output sees the old site or the new one, never a mix. Files whose bytes did not
+/// change are hard-linked from the old site, keeping their modification time; stale files vanish with the old folder.
+enum OutputWriter {
+    /// Marks a folder as written by briefing, so it is never asked to replace anything else.
+    static let markerName = ".briefing-output"
+
+    static func write(_ files: [OutputFile], to output: URL, protecting protected: [URL]) throws(OutputError) -> WriteReport {
+        let fileManager = FileManager.default
+        let output = output.standardizedFileURL
+        try checkSafe(output, protecting: protected)
+
+        let parent = output.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).staging-\(getpid())")
+        let retired = parent.appendingPathComponent(".\(output.lastPathComponent).old-\(getpid())")
+        try? fileManager.removeItem(at: staging)
+        do {
+            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+            try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
+        } catch {
+            throw OutputError("cannot create \(staging.path): \(error.localizedDescription)")
+        }
+
+        var report = WriteReport(written: 0, unchanged: 0, removed: 0)
+        var createdFolders: Set<String> = [""]
+        do {
+            for file in files.sorted(by: { $0.path < $1.path }) {
+                let folder = (file.path as NSString).deletingLastPathComponent
+                if !createdFolders.contains(folder) {
+                    try fileManager.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+                    var ancestor = folder
+                    while !ancestor.isEmpty { createdFolders.insert(ancestor); ancestor = (ancestor as NSString).deletingLastPathComponent }
+                }
+                let previous = output.appendingPathComponent(file.path)
+                let target = staging.appendingPathComponent(file.path)
+                if let old = fileManager.contents(atPath: previous.path), old == file.contents, link(previous.path, target.path) == 0 {
+                    report.unchanged += 1
+                } else {
+                    guard fileManager.createFile(atPath: target.path, contents: file.contents) else {
+                        throw OutputError("cannot write \(target.path)")
+                    }
+                    report.written += 1
+                }
+            }
+            _ = fileManager.createFile(atPath: staging.appendingPathComponent(markerName).path,
+                                   contents: Data("This folder is written by `briefing build`; it is replaced whole on every build.\n".utf8))
+        } catch let error as OutputError {
+            try? fileManager.removeItem(at: staging)
+            throw error
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw OutputError("cannot write the site: \(error.localizedDescription)")
+        }
+
+        let newPaths = Set(files.map(\.path))
+        if fileManager.fileExists(atPath: output.path) {
+            report.removed = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }.count
+            guard rename(output.path, retired.path) == 0 else {
+                try? fileManager.removeItem(at: staging)
+                throw OutputError("cannot move the old \(output.path) aside: \(String(cString: strerror(errno)))")
+            }
+        }
+        guard rename(staging.path, output.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = rename(retired.path, output.path)
+            throw OutputError("cannot move the new site into \(output.path): \(reason)")
+        }
+        try? fileManager.removeItem(at: retired)
+        return report
+    }
+
+    /// Refuses to replace a folder the user may care about.
+    private static func checkSafe(_ output: URL, protecting protected: [URL]) throws(OutputError) {
+        let fileManager = FileManager.default
+        let path = output.resolvingSymlinksInPath().path
+        let home = fileManager.homeDirectoryForCurrentUser.resolvingSymlinksInPath().path
+        let current = URL(fileURLWithPath: fileManager.currentDirectoryPath).resolvingSymlinksInPath().path
+        if path == "/" || path == home || path == current {
+            throw OutputError("refusing to use \(output.path) as the output folder: it would be replaced whole")
+        }
+        for folder in protected {
+            let protectedPath = folder.standardizedFileURL.resolvingSymlinksInPath().path
+            if path == protectedPath || protectedPath.hasPrefix(path + "/") || path.hasPrefix(protectedPath + "/") {
+                throw OutputError("refusing to use \(output.path) as the output folder: it overlaps \(folder.path)")
+            }
+        }
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw OutputError("\(output.path) exists and is not a folder")
+        }
+        let entries = (try? fileManager.contentsOfDirectory(atPath: path)) ?? []
+        if !entries.isEmpty, !entries.contains(markerName) {
+            throw OutputError("\(output.path) is not empty and was not made by briefing (no \(markerName) file): remove it or choose another --output")
+        }
+    }
+}

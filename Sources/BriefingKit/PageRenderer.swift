@@ -1,0 +1,251 @@
+import Foundation
+import Templates
+
+/// A file of the finished site: its path inside the output folder and its bytes.
+public struct OutputFile: Sendable, Hashable {
+    public var path: String
+    public var contents: Data
+}
+
+/// The render stage: builds the view values of every page and calls the templates.
+struct PageRenderer: Sendable {
+    let site: Site
+
+    func renderAll() -> [OutputFile] {
+        var jobs: [@Sendable () -> OutputFile] = [
+            { file(SitePaths.page(.overview, "index")) { overview($0) } },
+            { file(SitePaths.list(.person)) { peopleList($0) } },
+            { file(SitePaths.list(.quote)) { quotesList($0) } },
+            { file(SitePaths.list(.event)) { timeline($0) } },
+            { file(SitePaths.list(.source)) { sourcesList($0) } },
+            { file(SitePaths.list(.topic)) { topicsList($0) } },
+            { file(SitePaths.notFound) { notFound($0) } },
+        ]
+        jobs += site.people.map { person in { file(person.page) { self.person(person, $0) } } }
+        jobs += site.quotes.indices.map { index in { file(site.quotes[index].page) { quote(at: index, $0) } } }
+        jobs += site.events.indices.map { index in { file(site.events[index].page) { event(at: index, $0) } } }
+        jobs += site.sources.map { source in { file(source.page) { self.source(source, $0) } } }
+        jobs += site.topics.map { topic in { file(topic.page) { self.topic(topic, $0) } } }
+        jobs += site.pages.map { page in { file(page.page) { plain(page, $0) } } }
+        return jobs.concurrentMap { $0() }
+    }
+
+    private func file(_ path: String, _ render: (String) -> HTML) -> OutputFile {
+        OutputFile(path: path, contents: Data(render(path).markup.utf8))
+    }
+
+    // MARK: - Pages
+
+    private func overview(_ path: String) -> HTML {
+        let overview = site.overview
+        let keyQuotes = site.quotes.suffix(6).reversed().map { quoteCard($0, from: path) }
+        return overviewPage(context(path, title: nil, section: .overview, description: overview.fields.summary),
+                            title: overview.fields.title, summary: overview.fields.summary, body: markdown(overview.entry),
+                            people: site.people.filter { $0.fields.kind != .government && $0.fields.kind != .organisation }.map { personCard($0, from: path) },
+                            quotes: keyQuotes, events: site.events.map { eventItem($0, from: path) },
+                            topics: topicCounts(from: path))
+    }
+
+    private func person(_ person: Person, _ path: String) -> HTML {
+        personPage(context(path, title: person.fields.name, section: .people, description: person.fields.summary, trail: [.people]),
+                   name: person.fields.name, role: person.fields.role, kindLabel: kindLabel(person.fields.kind),
+                   country: person.fields.country, aliases: person.fields.aliases ?? [], summary: person.fields.summary,
+                   body: markdown(person.entry),
+                   quotes: (site.quotesBySpeaker[person.id] ?? []).map { quoteCard($0, from: path) },
+                   events: (site.eventsByPerson[person.id] ?? []).map { eventItem($0, from: path) },
+                   mentions: mentions(of: path))
+    }
+
+    private func peopleList(_ path: String) -> HTML {
+        let isSide: (Person) -> Bool = { $0.fields.kind == .government || $0.fields.kind == .organisation }
+        return peopleListPage(context(path, title: "People", section: .people),
+                              people: site.people.filter { !isSide($0) }.map { personCard($0, from: path) },
+                              sides: site.people.filter(isSide).map { personCard($0, from: path) })
+    }
+
+    private func quote(at index: Int, _ path: String) -> HTML {
+        let quote = site.quotes[index]
+        let neighbour: (Int) -> Link? = { i in
+            site.quotes.indices.contains(i) ? Link("\(site.quotes[i].fields.text)", url: url(path, site.quotes[i].page)) : nil
+        }
+        let speaker = site.person(quote.fields.speaker)?.fields.name ?? quote.fields.speaker
+        return quotePage(context(path, title: "\(speaker): “\(shortenedTitle(quote.fields.text))”", section: .quotes,
+                                 description: "\(speaker): “\(quote.fields.text)”", trail: [.quotes]),
+                         quote: quoteCard(quote, from: path), body: markdown(quote.entry),
+                         previous: neighbour(index - 1), next: neighbour(index + 1), mentions: mentions(of: path))
+    }
+
+    private func quotesList(_ path: String) -> HTML {
+        let speakers = site.people.compactMap { person -> CountedLink? in
+            guard let count = site.quotesBySpeaker[person.id]?.count else { return nil }
+            return CountedLink(Link(person.fields.name, url: url(path, person.page)), count: count)
+        }
+        let topics = site.topics.compactMap { topic -> CountedLink? in
+            guard let count = site.quotesByTopic[topic.id]?.count else { return nil }
+            return CountedLink(Link(topic.title, url: url(path, topic.page)), count: count)
+        }
+        return quotesListPage(context(path, title: "Quotes", section: .quotes),
+                              quotes: site.quotes.map { quoteCard($0, from: path) }, speakers: speakers, topics: topics)
+    }
+
+    private func event(at index: Int, _ path: String) -> HTML {
+        let event = site.events[index]
+        let neighbour: (Int) -> Link? = { i in
+            site.events.indices.contains(i) ? Link(site.events[i].fields.title, url: url(path, site.events[i].page)) : nil
+        }
+        return eventPage(context(path, title: event.fields.title, section: .timeline, trail: [.timeline]),
+                         title: event.fields.title, date: dateView(event.fields.date), time: event.fields.time,
+                         body: markdown(event.entry),
+                         people: (event.fields.people ?? []).compactMap { site.person($0) }.map { Link($0.fields.name, url: url(path, $0.page)) },
+                         quotes: (site.quotesByEvent[event.id] ?? []).map { quoteCard($0, from: path) },
+                         sources: (event.fields.sources ?? []).compactMap { site.source($0) }.map { Link($0.fields.title, url: url(path, $0.page)) },
+                         topics: topicLinks(event.fields.topics, from: path),
+                         previous: neighbour(index - 1), next: neighbour(index + 1), mentions: mentions(of: path))
+    }
+
+    private func timeline(_ path: String) -> HTML {
+        var periods: [TimelinePeriod] = []
+        for event in site.events {
+            let period = event.fields.date.monthPeriod
+            let item = eventItem(event, from: path, withQuotes: true)
+            if periods.last?.machine == period.description {
+                periods[periods.count - 1].events.append(item)
+            } else {
+                periods.append(TimelinePeriod(label: period.display, machine: period.description, events: [item]))
+            }
+        }
+        return timelinePage(context(path, title: "Timeline", section: .timeline), periods: periods)
+    }
+
+    private func source(_ source: Source, _ path: String) -> HTML {
+        sourcePage(context(path, title: source.fields.title, section: .sources, trail: [.sources]),
+                   title: source.fields.title, publisher: source.fields.publisher, url: source.fields.url,
+                   date: source.fields.date.map(dateView), body: markdown(source.entry),
+                   quotes: (site.quotesBySource[source.id] ?? []).map { quoteCard($0, from: path) },
+                   events: (site.eventsBySource[source.id] ?? []).map { Link($0.fields.title, url: url(path, $0.page)) },
+                   mentions: mentions(of: path))
+    }
+
+    private func sourcesList(_ path: String) -> HTML {
+        let sources = site.sources.map { source in
+            CountedLink(Link(source.fields.title, url: url(path, source.page)),
+                        count: (site.quotesBySource[source.id]?.count ?? 0) + (site.eventsBySource[source.id]?.count ?? 0))
+        }
+        return sourcesListPage(context(path, title: "Sources", section: .sources), sources: sources)
+    }
+
+    private func topic(_ topic: Topic, _ path: String) -> HTML {
+        let quotes = site.quotesByTopic[topic.id] ?? []
+        let speakers = Dictionary(grouping: quotes, by: \.fields.speaker)
+            .compactMap { id, quotes -> CountedLink? in
+                guard let person = site.person(id) else { return nil }
+                return CountedLink(Link(person.fields.name, url: url(path, person.page)), count: quotes.count)
+            }
+            .sorted { $0.link.title < $1.link.title }
+        return topicPage(context(path, title: topic.title, section: .topics, description: topic.summary, trail: [.topics]),
+                         title: topic.title, summary: topic.summary, body: topic.entry.map(markdown) ?? .empty,
+                         speakers: speakers, quotes: quotes.map { quoteCard($0, from: path) },
+                         events: (site.eventsByTopic[topic.id] ?? []).map { eventItem($0, from: path) },
+                         mentions: mentions(of: path))
+    }
+
+    private func topicsList(_ path: String) -> HTML {
+        topicsListPage(context(path, title: "Topics", section: .topics), topics: topicCounts(from: path))
+    }
+
+    private func plain(_ page: Page, _ path: String) -> HTML {
+        plainPage(context(path, title: page.fields.title, section: nil),
+                  title: page.fields.title, body: markdown(page.entry), mentions: mentions(of: path))
+    }
+
+    private func notFound(_ path: String) -> HTML {
+        var page = context(path, title: "Page not found", section: nil)
+        page.baseHref = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        return notFoundPage(page)
+    }
+
+    // MARK: - Shared views
+
+    private func context(_ path: String, title: String?, section: Section?, description: String? = nil, trail: [Section] = []) -> PageContext {
+        let root = SitePaths.root(from: path)
+        let breadcrumbs = trail.isEmpty ? [] : [Link("Overview", url: root + "index.html")] + trail.map { Link($0.title, url: root + $0.path) }
+        return PageContext(siteTitle: site.config.title, siteDescription: site.config.description, pageTitle: title,
+                           description: description ?? site.config.description, language: site.config.language ?? "en",
+                           root: root, section: section, asOf: site.config.asOf.map(dateView), breadcrumbs: breadcrumbs,
+                           canonicalURL: site.config.baseURL.map { absoluteURL(base: $0, path: path) })
+    }
+
+    private func quoteCard(_ quote: Quote, from path: String) -> QuoteCard {
+        let speaker = site.person(quote.fields.speaker)
+        let event = quote.fields.event.flatMap { site.event($0) }
+        let source = site.source(quote.fields.source)
+        return QuoteCard(text: quote.fields.text, url: url(path, quote.page),
+                         speaker: Link(speaker?.fields.name ?? quote.fields.speaker, url: speaker.map { url(path, $0.page) } ?? "#"),
+                         speakerRole: speaker?.fields.role, date: dateView(quote.fields.date), medium: quote.fields.medium,
+                         source: source.map { Link($0.fields.title, url: url(path, $0.page)) },
+                         event: event.map { Link($0.fields.title, url: url(path, $0.page)) },
+                         topics: topicLinks(quote.fields.topics, from: path))
+    }
+
+    private func eventItem(_ event: Event, from path: String, withQuotes: Bool = false) -> EventItem {
+        EventItem(title: event.fields.title, url: url(path, event.page), date: dateView(event.fields.date), time: event.fields.time,
+                  people: (event.fields.people ?? []).compactMap { site.person($0) }.map { Link($0.fields.name, url: url(path, $0.page)) },
+                  quotes: withQuotes ? (site.quotesByEvent[event.id] ?? []).map { quoteCard($0, from: path) } : [])
+    }
+
+    private func personCard(_ person: Person, from path: String) -> PersonCard {
+        PersonCard(name: person.fields.name, url: url(path, person.page), role: person.fields.role, summary: person.fields.summary,
+                   kindLabel: kindLabel(person.fields.kind), quoteCount: site.quotesBySpeaker[person.id]?.count ?? 0)
+    }
+
+    private func topicLinks(_ ids: [String]?, from path: String) -> [Link] {
+        (ids ?? []).compactMap { site.topic($0) }.map { Link($0.title, url: url(path, $0.page)) }
+    }
+
+    private func topicCounts(from path: String) -> [CountedLink] {
+        site.topics.map { topic in
+            CountedLink(Link(topic.title, url: url(path, topic.page)),
+                        count: (site.quotesByTopic[topic.id]?.count ?? 0) + (site.eventsByTopic[topic.id]?.count ?? 0))
+        }
+    }
+
+    private func mentions(of path: String) -> [Link] {
+        (site.mentions[path] ?? []).map { entry in
+            let title = entry.kind == .quote ? "Quote: “\(shortenedTitle(entry.title))”" : entry.title
+            return Link(title, url: url(path, entry.page))
+        }
+    }
+
+    private func markdown(_ entry: Entry) -> HTML {
+        HTML(renderedMarkdown: entry.body.html)
+    }
+
+    private func url(_ from: String, _ to: String) -> String {
+        SitePaths.relative(from: from, to: to)
+    }
+
+    private func kindLabel(_ kind: PersonKind?) -> String? {
+        switch kind {
+        case .government: return "Government"
+        case .organisation: return "Organisation"
+        case .person, .none: return nil
+        }
+    }
+
+    private func dateView(_ date: PartialDate) -> DateView {
+        DateView(machine: date.description, display: date.display, isPartial: !date.isFullDate)
+    }
+
+    private func shortenedTitle(_ text: String) -> String {
+        guard text.count > 60 else { return text }
+        let cut = text.prefix(60)
+        return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
+    }
+}
+
+/// `https://example.org/briefing/` + `people/x/index.html` → `https://example.org/briefing/people/x/`.
+func absoluteURL(base: String, path: String) -> String {
+    let prefix = base.hasSuffix("/") ? base : base + "/"
+    let pretty = path == "index.html" ? "" : path.hasSuffix("/index.html") ? String(path.dropLast("index.html".count)) : path
+    return prefix + pretty
+}

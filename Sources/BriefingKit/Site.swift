@@ -1,0 +1,243 @@
+import Foundation
+
+/// An entry together with its typed fields.
+public struct Item<Fields: Sendable>: Sendable {
+    public var entry: Entry
+    public var fields: Fields
+
+    public var id: String { entry.id }
+    public var page: String { entry.page }
+}
+
+public typealias Person = Item<PersonFields>
+public typealias Quote = Item<QuoteFields>
+public typealias Event = Item<EventFields>
+public typealias Source = Item<SourceFields>
+public typealias Page = Item<PageFields>
+
+/// A topic named in `topics:` lists, with its optional description file.
+public struct Topic: Sendable {
+    public var id: String
+    public var title: String
+    public var summary: String?
+    public var entry: Entry?
+
+    public var page: String { SitePaths.page(.topic, id) }
+}
+
+/// The whole briefing, resolved: every reference checked, inverse relations derived, lists ordered.
+public struct Site: Sendable {
+    public var config: SiteConfig
+    public var overview: Item<OverviewFields>
+    /// By name.
+    public var people: [Person]
+    /// In date order, oldest first.
+    public var quotes: [Quote]
+    /// In date order, oldest first; events of one date by `weight`.
+    public var events: [Event]
+    /// By title.
+    public var sources: [Source]
+    public var pages: [Page]
+    /// By title.
+    public var topics: [Topic]
+
+    // Relations derived from the references; each list is in the order of the lists above.
+    public var quotesBySpeaker: [String: [Quote]]
+    public var quotesByEvent: [String: [Quote]]
+    public var eventsByPerson: [String: [Event]]
+    /// Source id to the quotes and events that cite it.
+    public var quotesBySource: [String: [Quote]]
+    public var eventsBySource: [String: [Event]]
+    public var quotesByTopic: [String: [Quote]]
+    public var eventsByTopic: [String: [Event]]
+    /// Output page to the entries whose Markdown links to it.
+    public var mentions: [String: [Entry]]
+
+    public func person(_ id: String) -> Person? { peopleByID[id] }
+    public func event(_ id: String) -> Event? { eventsByID[id] }
+    public func source(_ id: String) -> Source? { sourcesByID[id] }
+    public func topic(_ id: String) -> Topic? { topicsByID[id] }
+
+    var peopleByID: [String: Person] = [:]
+    var eventsByID: [String: Event] = [:]
+    var sourcesByID: [String: Source] = [:]
+    var topicsByID: [String: Topic] = [:]
+}
+
+/// The resolve stage: checks every reference and link, and derives what points where.
+enum SiteResolver {
+    static func resolve(config: SiteConfig, configPath: String, entries: [Entry], resolver: LinkResolver) -> Result<Site, BuildFailure> {
+        var problems: [Diagnostic] = []
+        var overview: Item<OverviewFields>?
+        var people: [Person] = [], quotes: [Quote] = [], events: [Event] = []
+        var sources: [Source] = [], pages: [Page] = [], topicFiles: [Topic] = []
+        for entry in entries {
+            switch entry.fields {
+            case .overview(let fields): overview = Item(entry: entry, fields: fields)
+            case .person(let fields): people.append(Item(entry: entry, fields: fields))
+            case .quote(let fields): quotes.append(Item(entry: entry, fields: fields))
+            case .event(let fields): events.append(Item(entry: entry, fields: fields))
+            case .source(let fields): sources.append(Item(entry: entry, fields: fields))
+            case .page(let fields): pages.append(Item(entry: entry, fields: fields))
+            case .topic(let fields): topicFiles.append(Topic(id: entry.id, title: fields.title, summary: fields.summary, entry: entry))
+            }
+        }
+
+        problems += checkConfig(config, path: configPath)
+        for page in pages where SitePaths.reservedPageIDs.contains(page.id) {
+            problems.append(Diagnostic(SourceLocation(path: page.entry.path), "page id '\(page.id)' is taken by the site's own /\(page.id)/ section: rename the file"))
+        }
+        for source in sources {
+            if let url = source.fields.url, let problem = urlProblem(url) {
+                problems.append(Diagnostic(source.entry.lines.location("url"), "field 'url': \(problem)"))
+            }
+        }
+
+        let peopleByID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let eventsByID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let sourcesByID = Dictionary(sources.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Typed references.
+        // A file that exists but failed to parse has its own error; references to it are not reported again.
+        func check(_ id: String, kind: ContentKind, field: String, item: Int? = nil, of entry: Entry) {
+            let folder = kind.folder!
+            guard !resolver.contentFiles.contains("\(folder)/\(id).md") else { return }
+            let known = resolver.contentFiles.filter { $0.hasPrefix(folder + "/") }.map { String($0.dropFirst(folder.count + 1).dropLast(3)) }
+            problems.append(Diagnostic(entry.lines.location(field, item: item),
+                                       "unknown \(kindNoun(kind)) '\(id)' in '\(field)'\(didYouMean(id, in: known)): no file \(folder)/\(id).md"))
+        }
+        var topicUses: [(id: String, field: String, item: Int, entry: Entry)] = []
+        for quote in quotes {
+            check(quote.fields.speaker, kind: .person, field: "speaker", of: quote.entry)
+            check(quote.fields.source, kind: .source, field: "source", of: quote.entry)
+            if let event = quote.fields.event { check(event, kind: .event, field: "event", of: quote.entry) }
+            for (index, topic) in (quote.fields.topics ?? []).enumerated() { topicUses.append((topic, "topics", index, quote.entry)) }
+        }
+        for event in events {
+            for (index, person) in (event.fields.people ?? []).enumerated() {
+                check(person, kind: .person, field: "people", item: index, of: event.entry)
+            }
+            for (index, source) in (event.fields.sources ?? []).enumerated() {
+                check(source, kind: .source, field: "sources", item: index, of: event.entry)
+            }
+            for (index, topic) in (event.fields.topics ?? []).enumerated() { topicUses.append((topic, "topics", index, event.entry)) }
+        }
+
+        // Topics: defined by use; once any topic has a description file, every topic needs one (catches typos).
+        var topicsByID = Dictionary(topicFiles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let declared = Set(topicsByID.keys)
+        for use in topicUses {
+            if let problem = ContentLoader.idProblem(use.id) {
+                problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item), "topic '\(use.id)': \(problem.replacingOccurrences(of: "file name", with: "name").replacingOccurrences(of: ".md", with: ""))"))
+            } else if !declared.isEmpty, !declared.contains(use.id) {
+                problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item),
+                                           "unknown topic '\(use.id)'\(didYouMean(use.id, in: declared)): add topics/\(use.id).md or use an existing topic"))
+            } else if topicsByID[use.id] == nil {
+                topicsByID[use.id] = Topic(id: use.id, title: titleFromID(use.id), summary: nil, entry: nil)
+            }
+        }
+
+        // Markdown links: every content link must reach a file and, with an #anchor, a heading in it.
+        let anchorsByPage = Dictionary(entries.map { ($0.page, Set($0.body.headingIDs)) }, uniquingKeysWith: { a, _ in a })
+        var mentions: [String: [Entry]] = [:]
+        for entry in entries {
+            var mentioned: Set<String> = []
+            for link in entry.body.links {
+                let location = entry.location(of: link)
+                switch resolver.resolve(link.destination, from: entry.relativePath) {
+                case .external:
+                    break
+                case .sameDocument(let anchor):
+                    if !anchor.isEmpty, !entry.body.headingIDs.contains(anchor) {
+                        problems.append(Diagnostic(location, "link to missing anchor '#\(anchor)' on this page\(didYouMean(anchor, in: entry.body.headingIDs))"))
+                    }
+                case .content(let relativePath, let page, let anchor):
+                    if let anchor, !anchor.isEmpty, let anchors = anchorsByPage[page], !anchors.contains(anchor) {
+                        problems.append(Diagnostic(location, "link to missing anchor '#\(anchor)' in \(relativePath)\(didYouMean(anchor, in: anchors))"))
+                    }
+                    if page != entry.page, mentioned.insert(page).inserted {
+                        mentions[page, default: []].append(entry)
+                    }
+                case .missing(let relativePath):
+                    problems.append(Diagnostic(location, "broken link '\(link.destination)': no file \(relativePath) in the content folder\(didYouMean(relativePath, in: resolver.contentFiles))"))
+                case .notContent(let destination):
+                    problems.append(Diagnostic(location, "link '\(destination)' is not to a content file: link to the Markdown file, e.g. '../people/vladimir-putin.md', or to a full http(s) URL"))
+                case .unsafe(let scheme):
+                    problems.append(Diagnostic(location, "unsafe link scheme '\(scheme):' in '\(link.destination)': only http, https and mailto links are allowed"))
+                }
+            }
+        }
+
+        guard problems.isEmpty, let overview else { return .failure(BuildFailure(problems)) }
+
+        // Orders: people and sources by name, dated entries by date then weight.
+        people.sort { ($0.fields.name, $0.id) < ($1.fields.name, $1.id) }
+        sources.sort { ($0.fields.title, $0.id) < ($1.fields.title, $1.id) }
+        pages.sort { ($0.fields.title, $0.id) < ($1.fields.title, $1.id) }
+        events.sort { ($0.fields.date, $0.fields.weight ?? 0, $0.id) < ($1.fields.date, $1.fields.weight ?? 0, $1.id) }
+        func eventWeight(_ quote: Quote) -> Int { quote.fields.event.flatMap { eventsByID[$0]?.fields.weight } ?? 0 }
+        quotes.sort { ($0.fields.date, eventWeight($0), $0.id) < ($1.fields.date, eventWeight($1), $1.id) }
+        let topics = topicsByID.values.sorted { ($0.title, $0.id) < ($1.title, $1.id) }
+        let order = Dictionary(entries.sorted { ($0.kind, $0.title, $0.id) < ($1.kind, $1.title, $1.id) }.enumerated().map { ($1.page, $0) }, uniquingKeysWith: { a, _ in a })
+        mentions = mentions.mapValues { $0.sorted { order[$0.page, default: 0] < order[$1.page, default: 0] } }
+
+        var site = Site(
+            config: config, overview: overview, people: people, quotes: quotes, events: events,
+            sources: sources, pages: pages, topics: topics,
+            quotesBySpeaker: Dictionary(grouping: quotes, by: \.fields.speaker),
+            quotesByEvent: Dictionary(grouping: quotes.filter { $0.fields.event != nil }, by: { $0.fields.event! }),
+            eventsByPerson: groupMany(events) { $0.fields.people ?? [] },
+            quotesBySource: Dictionary(grouping: quotes, by: \.fields.source),
+            eventsBySource: groupMany(events) { $0.fields.sources ?? [] },
+            quotesByTopic: groupMany(quotes) { $0.fields.topics ?? [] },
+            eventsByTopic: groupMany(events) { $0.fields.topics ?? [] },
+            mentions: mentions)
+        site.peopleByID = peopleByID
+        site.eventsByID = eventsByID
+        site.sourcesByID = sourcesByID
+        site.topicsByID = Dictionary(topics.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return .success(site)
+    }
+
+    // MARK: - Helpers
+
+    private static func groupMany<T>(_ items: [T], _ keys: (T) -> [String]) -> [String: [T]] {
+        var groups: [String: [T]] = [:]
+        for item in items {
+            for key in Set(keys(item)) { groups[key, default: []].append(item) }
+        }
+        return groups
+    }
+
+    private static func kindNoun(_ kind: ContentKind) -> String {
+        switch kind {
+        case .event: return "timeline event"
+        default: return kind.rawValue
+        }
+    }
+
+    /// "ceasefire-first" reads as "Ceasefire first".
+    static func titleFromID(_ id: String) -> String {
+        let words = id.split(separator: "-").map(String.init).joined(separator: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    static func urlProblem(_ url: String) -> String? {
+        guard let scheme = LinkResolver.scheme(of: url) else { return "'\(url)' is not a full URL: write it with https://" }
+        guard ["http", "https"].contains(scheme.lowercased()) else { return "unsafe URL scheme '\(scheme):': only http and https are allowed" }
+        guard let parsed = URL(string: url), parsed.host?.isEmpty == false else { return "'\(url)' is not a valid URL" }
+        return nil
+    }
+
+    private static func checkConfig(_ config: SiteConfig, path: String) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        if let baseURL = config.baseURL, let problem = urlProblem(baseURL) {
+            problems.append(Diagnostic(SourceLocation(path: path), "field 'base_url': \(problem)"))
+        }
+        if let language = config.language,
+           !language.split(separator: "-").allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }) {
+            problems.append(Diagnostic(SourceLocation(path: path), "field 'language': '\(language)' is not a language tag such as 'en' or 'en-GB'"))
+        }
+        return problems
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Where every page is written, and how one page links to another.
+///
+/// Links include `index.html` so the same output works from a web server, under a
+/// sub-path, and opened from disk, where a browser would show a folder listing instead.
+public enum SitePaths {
+    /// List pages live in these folders; a page id may not take one of these names.
+    public static let reservedPageIDs: Set<String> = ["people", "quotes", "timeline", "sources", "topics", "assets", "404"]
+
+    /// The output file of an entry, e.g. `people/vladimir-putin/index.html`.
+    public static func page(_ kind: ContentKind, _ id: String) -> String {
+        switch kind {
+        case .overview: return "index.html"
+        case .page: return "\(id)/index.html"
+        default: return "\(kind.folder!)/\(id)/index.html"
+        }
+    }
+
+    /// The list page of a kind, e.g. `people/index.html`.
+    public static func list(_ kind: ContentKind) -> String {
+        guard let folder = kind.folder, kind != .page else { return "index.html" }
+        return "\(folder)/index.html"
+    }
+
+    public static let notFound = "404.html"
+
+    /// The output file for a content file path such as `people/x.md`, or for a list folder such as `quotes/`.
+    static func page(forContentPath relativePath: String) -> String? {
+        if relativePath == "index.md" { return "index.html" }
+        let parts = relativePath.split(separator: "/").map(String.init)
+        if parts.count == 1, let kind = ContentKind.allCases.first(where: { $0.folder == parts[0] }), kind != .page {
+            return list(kind)
+        }
+        guard parts.count == 2, parts[1].hasSuffix(".md"),
+              let kind = ContentKind.allCases.first(where: { $0.folder == parts[0] }) else { return nil }
+        return page(kind, String(parts[1].dropLast(3)))
+    }
+
+    /// The relative URL from the page written at `from` to the file at `to`, both output paths.
+    public static func relative(from: String, to: String) -> String {
+        let fromFolders = from.split(separator: "/").dropLast()
+        let target = to.split(separator: "/")
+        var common = 0
+        while common < fromFolders.count, common < target.count - 1, fromFolders[common] == target[common] { common += 1 }
+        let ups = Array(repeating: "..", count: fromFolders.count - common)
+        return (ups + target[common...].map(String.init)).joined(separator: "/")
+    }
+
+    /// The root folder, relative to the page at `from`: "" or "../../".
+    public static func root(from: String) -> String {
+        String(repeating: "../", count: from.split(separator: "/").count - 1)
+    }
+}

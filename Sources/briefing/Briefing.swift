@@ -1,0 +1,50 @@
+import ArgumentParser
+import BriefingKit
+import Foundation
+
+@main
+struct Briefing: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Turns a news story kept as Markdown into a cross-linked briefing site.",
+        subcommands: [Build.self],
+        defaultSubcommand: Build.self
+    )
+}
+
+/// The folders every subcommand reads and writes, relative to where it runs.
+struct Paths: ParsableArguments {
+    @Option(help: "The content folder: site.yaml, index.md, people/, quotes/, timeline/, sources/, pages/, topics/.")
+    var content = "content"
+
+    @Option(help: "The folder whose files are copied into the site's assets/ (CSS, scripts, icons).")
+    var assets = "templates/assets"
+
+    @Option(help: "The folder the site is written to. It is replaced whole on every successful build.")
+    var output = "public"
+
+    var buildOptions: BuildOptions {
+        BuildOptions(contentFolder: content, assetsFolder: assets, outputFolder: output)
+    }
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the site from the content folder into the output folder.",
+        discussion: "Every problem in the content is listed as path:line:col: error: message, and the output folder is left as it was."
+    )
+
+    @OptionGroup var paths: Paths
+
+    func run() throws {
+        let start = Date()
+        do {
+            let report = try SiteBuilder.build(paths.buildOptions)
+            let milliseconds = Int(Date().timeIntervalSince(start) * 1000)
+            print("Built \(report.pages) pages from \(report.entries) entries into \(paths.output)/ in \(milliseconds) ms "
+                + "(\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed).")
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,90 @@
+/// A piece of markup. Interpolating a `String` escapes it; interpolating `HTML` inserts it as is.
+///
+/// Templates write their markup as literals; every value that comes from content enters as a
+/// `String` and is escaped. Markdown output enters only through `init(renderedMarkdown:)`, which
+/// only this package can call.
+public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringInterpolation {
+    public fileprivate(set) var markup: String
+
+    public init(stringLiteral literal: String) {
+        markup = literal
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        markup = stringInterpolation.markup
+    }
+
+    /// HTML produced by the Markdown renderer (cmark-gfm in safe mode, links already rewritten).
+    package init(renderedMarkdown: String) {
+        markup = renderedMarkdown
+    }
+
+    public static let empty: HTML = ""
+
+    public var description: String { markup }
+    public var isEmpty: Bool { markup.isEmpty }
+
+    /// Escapes text for use between tags and inside quoted attribute values.
+    public static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{7F}": escaped += "\u{FFFD}"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
+    }
+
+    public struct StringInterpolation: StringInterpolationProtocol {
+        var markup = ""
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            markup.reserveCapacity(literalCapacity + interpolationCount * 16)
+        }
+
+        public mutating func appendLiteral(_ literal: String) {
+            markup += literal
+        }
+
+        public mutating func appendInterpolation(_ text: String) {
+            markup += HTML.escape(text)
+        }
+
+        public mutating func appendInterpolation(_ html: HTML) {
+            markup += html.markup
+        }
+
+        public mutating func appendInterpolation(_ parts: [HTML]) {
+            for part in parts { markup += part.markup }
+        }
+
+        public mutating func appendInterpolation(_ number: Int) {
+            markup += String(number)
+        }
+    }
+}
+
+extension Array where Element == HTML {
+    public func joined(separator: HTML = .empty) -> HTML {
+        var result = HTML.empty
+        for (index, part) in enumerated() {
+            if index > 0 { result.markup += separator.markup }
+            result.markup += part.markup
+        }
+        return result
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// `"\(optional.map { ... } ?? .empty)"` reads poorly in templates; this reads as intent.
+    public func html(_ render: (String) -> HTML) -> HTML {
+        map(render) ?? .empty
+    }
+}

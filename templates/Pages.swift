@@ -1,0 +1,209 @@
+// One function per page kind. Each takes plain values and returns the whole page.
+
+public func overviewPage(_ page: PageContext, title: String, summary: String?, body markdown: HTML,
+                         people: [PersonCard], quotes: [QuoteCard], events: [EventItem], topics: [CountedLink]) -> HTML {
+    let asOf: HTML = page.asOf.map { "<p class=\"as-of\">As of <time datetime=\"\($0.machine)\">\($0.display)</time></p>\n" } ?? .empty
+    let main: HTML = """
+    <article class="overview">
+    <header class="page-header">
+    <h1>\(title)</h1>
+    \(summary.html { "<p class=\"lede\">\($0)</p>\n" })\(asOf)</header>
+    \(body(markdown))</article>
+    \(section("Who’s who", id: "people", "<ul class=\"card-grid\">\n\(people.map(personCard))</ul>\n", when: !people.isEmpty))\
+    \(section("Key quotes", id: "quotes", "\(quotes.map { quoteCard($0) })<p class=\"more\"><a href=\"\(page.root)quotes/index.html\">All quotes</a></p>\n", when: !quotes.isEmpty))\
+    \(section("Timeline", id: "timeline", "<ol class=\"timeline\">\n\(events.map { eventItem($0) })</ol>\n<p class=\"more\"><a href=\"\(page.root)timeline/index.html\">Full timeline</a></p>\n", when: !events.isEmpty))\
+    \(section("Topics", id: "topics", countedLinks(topics), when: !topics.isEmpty))
+    """
+    return layout(page, main: main)
+}
+
+public func personPage(_ page: PageContext, name: String, role: String, kindLabel: String?, country: String?, aliases: [String],
+                       summary: String?, body markdown: HTML, quotes: [QuoteCard], events: [EventItem], mentions: [Link]) -> HTML {
+    var facts: [HTML] = ["<dt>Role</dt><dd>\(role)</dd>"]
+    if let kindLabel { facts.append("<dt>Kind</dt><dd>\(kindLabel)</dd>") }
+    if let country { facts.append("<dt>Country</dt><dd>\(country)</dd>") }
+    if !aliases.isEmpty { facts.append("<dt>Also written</dt><dd>\(aliases.joined(separator: ", "))</dd>") }
+    let main: HTML = """
+    <article class="person">
+    <header class="page-header">
+    <h1>\(name)</h1>
+    \(summary.html { "<p class=\"lede\">\($0)</p>\n" })<dl class="facts">\(facts.joined(separator: "\n"))</dl>
+    </header>
+    \(body(markdown))</article>
+    \(section("Quotes", id: "quotes", quotes.map { quoteCard($0, showSpeaker: false) }.joined(), when: !quotes.isEmpty))\
+    \(section("In the timeline", id: "events", "<ol class=\"timeline\">\n\(events.map { eventItem($0) })</ol>\n", when: !events.isEmpty))\
+    \(mentionedIn(mentions))
+    """
+    return layout(page, main: main)
+}
+
+public func peopleListPage(_ page: PageContext, people: [PersonCard], sides: [PersonCard]) -> HTML {
+    let main: HTML = """
+    <h1>People</h1>
+    <p class="lede">Everyone the reporting quotes or names, with their role at the time.</p>
+    <ul class="card-grid">
+    \(people.map(personCard))</ul>
+    \(section("Governments and organisations", id: "sides", "<p>Words the reporting attributes to a side rather than to one person.</p>\n<ul class=\"card-grid\">\n\(sides.map(personCard))</ul>\n", when: !sides.isEmpty))
+    """
+    return layout(page, main: main)
+}
+
+public func quotePage(_ page: PageContext, quote: QuoteCard, body markdown: HTML, previous: Link?, next: Link?, mentions: [Link]) -> HTML {
+    var facts: [HTML] = [
+        "<dt>Speaker</dt><dd><a href=\"\(quote.speaker.url)\">\(quote.speaker.title)</a>\(quote.speakerRole.html { ", \($0)" })</dd>",
+        "<dt>Date</dt><dd>\(dateTag(quote.date))</dd>",
+    ]
+    if let medium = quote.medium { facts.append("<dt>Said in</dt><dd>\(medium)</dd>") }
+    if let event = quote.event { facts.append("<dt>Event</dt><dd><a href=\"\(event.url)\">\(event.title)</a></dd>") }
+    if let source = quote.source { facts.append("<dt>Source</dt><dd><cite><a href=\"\(source.url)\">\(source.title)</a></cite></dd>") }
+    if !quote.topics.isEmpty { facts.append("<dt>Topics</dt><dd>\(linkSentence(quote.topics))</dd>") }
+    let main: HTML = """
+    <article class="quote">
+    <h1 class="visually-hidden">Quote by \(quote.speaker.title)</h1>
+    <figure class="quote-hero">
+    <blockquote><p>\(quote.text)</p></blockquote>
+    <figcaption>— <a href="\(quote.speaker.url)">\(quote.speaker.title)</a>, \(dateTag(quote.date))</figcaption>
+    </figure>
+    <dl class="facts">\(facts.joined(separator: "\n"))</dl>
+    \(markdown.isEmpty ? HTML.empty : "<h2>Context</h2>\n\(body(markdown))")</article>
+    \(pager(previous: previous, next: next, label: "Quotes in date order"))\
+    \(mentionedIn(mentions))
+    """
+    return layout(page, main: main)
+}
+
+public func quotesListPage(_ page: PageContext, quotes: [QuoteCard], speakers: [CountedLink], topics: [CountedLink]) -> HTML {
+    let main: HTML = """
+    <h1>Quotes</h1>
+    <p class="lede">Every quotation in the briefing, verbatim, in date order.</p>
+    <div class="filters">
+    \(section("By speaker", id: "by-speaker", countedLinks(speakers), when: !speakers.isEmpty))\
+    \(section("By topic", id: "by-topic", countedLinks(topics), when: !topics.isEmpty))</div>
+    <h2 id="all-quotes">All quotes</h2>
+    \(quotes.map { quoteCard($0) })
+    """
+    return layout(page, main: main)
+}
+
+public func eventPage(_ page: PageContext, title: String, date: DateView, time: String?, body markdown: HTML, people: [Link],
+                      quotes: [QuoteCard], sources: [Link], topics: [Link], previous: Link?, next: Link?, mentions: [Link]) -> HTML {
+    var facts: [HTML] = ["<dt>Date</dt><dd>\(dateTag(date))\(time.html { ", \($0)" })</dd>"]
+    if !people.isEmpty { facts.append("<dt>People</dt><dd>\(linkSentence(people))</dd>") }
+    if !sources.isEmpty { facts.append("<dt>Sources</dt><dd>\(linkSentence(sources))</dd>") }
+    if !topics.isEmpty { facts.append("<dt>Topics</dt><dd>\(linkSentence(topics))</dd>") }
+    let main: HTML = """
+    <article class="event">
+    <header class="page-header">
+    <p class="kicker">\(dateTag(date))\(time.html { " · \($0)" })</p>
+    <h1>\(title)</h1>
+    </header>
+    <dl class="facts">\(facts.joined(separator: "\n"))</dl>
+    \(body(markdown))</article>
+    \(section("Quotes", id: "quotes", quotes.map { quoteCard($0) }.joined(), when: !quotes.isEmpty))\
+    \(pager(previous: previous, next: next, label: "Timeline"))\
+    \(mentionedIn(mentions))
+    """
+    return layout(page, main: main)
+}
+
+public func timelinePage(_ page: PageContext, periods: [TimelinePeriod]) -> HTML {
+    let groups = periods.map { period -> HTML in
+        """
+        <section class="period" aria-labelledby="period-\(period.machine)">
+        <h2 id="period-\(period.machine)"><time datetime="\(period.machine)">\(period.label)</time></h2>
+        <ol class="timeline">
+        \(period.events.map { eventItem($0, showQuotes: true) })</ol>
+        </section>
+
+        """
+    }
+    let main: HTML = """
+    <h1>Timeline</h1>
+    <p class="lede">What happened, in date order. Dates known only to the month or year are shown as such and come first in their period.</p>
+    \(groups)
+    """
+    return layout(page, main: main)
+}
+
+public func sourcePage(_ page: PageContext, title: String, publisher: String, url: String?, date: DateView?, body markdown: HTML,
+                       quotes: [QuoteCard], events: [Link], mentions: [Link]) -> HTML {
+    var facts: [HTML] = ["<dt>Publisher</dt><dd>\(publisher)</dd>"]
+    if let date { facts.append("<dt>Date</dt><dd>\(dateTag(date))</dd>") }
+    if let url { facts.append("<dt>Link</dt><dd><a href=\"\(url)\" rel=\"external\">\(url)</a></dd>") }
+    let main: HTML = """
+    <article class="source">
+    <header class="page-header"><h1>\(title)</h1></header>
+    <dl class="facts">\(facts.joined(separator: "\n"))</dl>
+    \(body(markdown))</article>
+    \(section("Quotes from this source", id: "quotes", quotes.map { quoteCard($0) }.joined(), when: !quotes.isEmpty))\
+    \(section("Events citing this source", id: "events", linkList(events), when: !events.isEmpty))\
+    \(mentionedIn(mentions))
+    """
+    return layout(page, main: main)
+}
+
+public func sourcesListPage(_ page: PageContext, sources: [CountedLink]) -> HTML {
+    let main: HTML = """
+    <h1>Sources</h1>
+    <p class="lede">Where every quote and event in this briefing comes from, with the number of entries citing each.</p>
+    \(countedLinks(sources))
+    """
+    return layout(page, main: main)
+}
+
+public func topicPage(_ page: PageContext, title: String, summary: String?, body markdown: HTML,
+                      speakers: [CountedLink], quotes: [QuoteCard], events: [EventItem], mentions: [Link]) -> HTML {
+    let main: HTML = """
+    <article class="topic">
+    <header class="page-header">
+    <p class="kicker">Topic</p>
+    <h1>\(title)</h1>
+    \(summary.html { "<p class=\"lede\">\($0)</p>\n" })</header>
+    \(body(markdown))</article>
+    \(section("Who spoke on this", id: "speakers", countedLinks(speakers), when: !speakers.isEmpty))\
+    \(section("Quotes", id: "quotes", quotes.map { quoteCard($0) }.joined(), when: !quotes.isEmpty))\
+    \(section("Events", id: "events", "<ol class=\"timeline\">\n\(events.map { eventItem($0) })</ol>\n", when: !events.isEmpty))\
+    \(mentionedIn(mentions))
+    """
+    return layout(page, main: main)
+}
+
+public func topicsListPage(_ page: PageContext, topics: [CountedLink]) -> HTML {
+    let main: HTML = """
+    <h1>Topics</h1>
+    <p class="lede">The questions the sides disagree on, with the number of quotes and events on each.</p>
+    \(countedLinks(topics))
+    """
+    return layout(page, main: main)
+}
+
+public func plainPage(_ page: PageContext, title: String, body markdown: HTML, mentions: [Link]) -> HTML {
+    let main: HTML = """
+    <article class="page">
+    <h1>\(title)</h1>
+    \(body(markdown))</article>
+    \(mentionedIn(mentions))
+    """
+    return layout(page, main: main)
+}
+
+public func notFoundPage(_ page: PageContext) -> HTML {
+    let main: HTML = """
+    <h1>Page not found</h1>
+    <p class="lede">There is no page at this address. It may have been renamed or removed.</p>
+    <ul class="link-list">
+    <li><a href="\(page.root)index.html">The overview</a></li>
+    <li><a href="\(page.root)people/index.html">People</a></li>
+    <li><a href="\(page.root)quotes/index.html">Quotes</a></li>
+    <li><a href="\(page.root)timeline/index.html">Timeline</a></li>
+    </ul>
+    """
+    return layout(page, main: main)
+}
+
+func pager(previous: Link?, next: Link?, label: String) -> HTML {
+    guard previous != nil || next != nil else { return .empty }
+    let previousLink: HTML = previous.map { "<a class=\"previous\" rel=\"prev\" href=\"\($0.url)\"><span>Previous</span> \(shortened($0.title))</a>" } ?? "<span></span>"
+    let nextLink: HTML = next.map { "<a class=\"next\" rel=\"next\" href=\"\($0.url)\"><span>Next</span> \(shortened($0.title))</a>" } ?? "<span></span>"
+    return "<nav class=\"pager\" aria-label=\"\(label)\">\(previousLink)\(nextLink)</nav>\n"
+}

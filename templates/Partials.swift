@@ -1,0 +1,90 @@
+// Pieces shared by several pages.
+
+public func dateTag(_ date: DateView) -> HTML {
+    let partial: HTML = date.isPartial ? " class=\"partial-date\" title=\"Exact day not known\"" : ""
+    return "<time datetime=\"\(date.machine)\"\(partial)>\(date.display)</time>"
+}
+
+public func quoteCard(_ quote: QuoteCard, showSpeaker: Bool = true) -> HTML {
+    var details: [HTML] = []
+    if showSpeaker {
+        let role: HTML = quote.speakerRole.html { ", <span class=\"role\">\($0)</span>" }
+        details.append("<span class=\"speaker\"><a href=\"\(quote.speaker.url)\">\(quote.speaker.title)</a>\(role)</span>")
+    }
+    details.append(dateTag(quote.date))
+    if let medium = quote.medium { details.append("<span class=\"medium\">\(medium)</span>") }
+    if let source = quote.source { details.append("<cite><a href=\"\(source.url)\">\(source.title)</a></cite>") }
+    let event: HTML = quote.event.map { "<p class=\"quote-event\">During: <a href=\"\($0.url)\">\($0.title)</a></p>\n" } ?? .empty
+    return """
+    <figure class="quote-card">
+    <blockquote><p><a class="quote-link" href="\(quote.url)">\(quote.text)</a></p></blockquote>
+    <figcaption>\(details.joined(separator: " <span aria-hidden=\"true\">·</span> "))</figcaption>
+    \(event)</figure>
+
+    """
+}
+
+public func eventItem(_ event: EventItem, showQuotes: Bool = false) -> HTML {
+    let time: HTML = event.time.html { " <span class=\"event-time\">(\($0))</span>" }
+    let people: HTML = event.people.isEmpty ? .empty : "<p class=\"event-people\">\(linkSentence(event.people))</p>\n"
+    let quotes: HTML = showQuotes && !event.quotes.isEmpty
+        ? "<div class=\"event-quotes\">\(event.quotes.map { quoteCard($0) })</div>\n" : .empty
+    return """
+    <li class="event">
+    <p class="event-date">\(dateTag(event.date))\(time)</p>
+    <h3 class="event-title"><a href="\(event.url)">\(event.title)</a></h3>
+    \(people)\(quotes)</li>
+
+    """
+}
+
+/// "A, B and C" as links.
+public func linkSentence(_ links: [Link]) -> HTML {
+    let anchors = links.map { link -> HTML in "<a href=\"\(link.url)\">\(link.title)</a>" }
+    guard anchors.count > 1 else { return anchors.joined() }
+    return "\(Array(anchors.dropLast()).joined(separator: ", ")) and \(anchors.last!)"
+}
+
+public func linkList(_ links: [Link], className: String = "link-list") -> HTML {
+    let items = links.map { link -> HTML in "<li><a href=\"\(link.url)\">\(link.title)</a></li>\n" }
+    return "<ul class=\"\(className)\">\n\(items)</ul>\n"
+}
+
+/// A titled section that is left out when it would be empty.
+public func section(_ title: String, id: String, _ content: HTML, when present: Bool = true) -> HTML {
+    guard present else { return .empty }
+    return """
+    <section class="related" aria-labelledby="\(id)">
+    <h2 id="\(id)">\(title)</h2>
+    \(content)</section>
+
+    """
+}
+
+public func mentionedIn(_ links: [Link]) -> HTML {
+    section("Mentioned in", id: "mentioned-in", linkList(links), when: !links.isEmpty)
+}
+
+func personCard(_ person: PersonCard) -> HTML {
+    let kind: HTML = person.kindLabel.html { " <span class=\"badge\">\($0)</span>" }
+    let count: HTML = person.quoteCount == 0 ? .empty
+        : "<p class=\"count\">\(person.quoteCount) \(person.quoteCount == 1 ? "quote" : "quotes")</p>\n"
+    return """
+    <li class="person-card">
+    <h3><a href="\(person.url)">\(person.name)</a>\(kind)</h3>
+    <p class="role">\(person.role)</p>
+    \(person.summary.html { "<p class=\"summary\">\($0)</p>\n" })\(count)</li>
+
+    """
+}
+
+func countedLinks(_ links: [CountedLink]) -> HTML {
+    let items = links.map { item -> HTML in
+        "<li><a href=\"\(item.link.url)\">\(item.link.title)</a> <span class=\"count\">(\(item.count))</span></li>\n"
+    }
+    return "<ul class=\"filter-list\">\n\(items)</ul>\n"
+}
+
+func body(_ markdown: HTML) -> HTML {
+    markdown.isEmpty ? .empty : "<div class=\"prose\">\n\(markdown)</div>\n"
+}

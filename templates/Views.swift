@@ -1,0 +1,166 @@
+// Plain values the render stage fills in and the templates read. URLs are already relative to the page.
+
+public struct Link: Sendable, Hashable {
+    public var title: String
+    public var url: String
+
+    public init(_ title: String, url: String) {
+        self.title = title
+        self.url = url
+    }
+}
+
+public struct DateView: Sendable, Hashable {
+    /// For `<time datetime>`: `2025`, `2025-05` or `2025-05-11`.
+    public var machine: String
+    /// "2025", "May 2025", "11 May 2025".
+    public var display: String
+    /// Only a year or a month is known.
+    public var isPartial: Bool
+
+    public init(machine: String, display: String, isPartial: Bool) {
+        self.machine = machine
+        self.display = display
+        self.isPartial = isPartial
+    }
+}
+
+/// Everything the layout needs besides the page's own content.
+public struct PageContext: Sendable {
+    public var siteTitle: String
+    public var siteDescription: String?
+    /// The `<title>` of this page, before the site title.
+    public var pageTitle: String?
+    public var description: String?
+    public var language: String
+    /// Relative path from this page to the site root, "" or "../../".
+    public var root: String
+    public var section: Section?
+    public var asOf: DateView?
+    /// Trail from the overview to this page's parent.
+    public var breadcrumbs: [Link]
+    /// Absolute URL of this page, when the site has a `base_url`.
+    public var canonicalURL: String?
+    /// `<base href>` for pages served from any URL (the 404 page) when the site has a `base_url`.
+    public var baseHref: String?
+
+    public init(siteTitle: String, siteDescription: String?, pageTitle: String?, description: String?, language: String,
+                root: String, section: Section?, asOf: DateView?, breadcrumbs: [Link], canonicalURL: String? = nil, baseHref: String? = nil) {
+        self.siteTitle = siteTitle
+        self.siteDescription = siteDescription
+        self.pageTitle = pageTitle
+        self.description = description
+        self.language = language
+        self.root = root
+        self.section = section
+        self.asOf = asOf
+        self.breadcrumbs = breadcrumbs
+        self.canonicalURL = canonicalURL
+        self.baseHref = baseHref
+    }
+}
+
+/// The sections in the main navigation.
+public enum Section: String, Sendable, CaseIterable {
+    case overview, people, quotes, timeline, topics, sources
+
+    public var title: String {
+        switch self {
+        case .overview: return "Overview"
+        case .people: return "People"
+        case .quotes: return "Quotes"
+        case .timeline: return "Timeline"
+        case .topics: return "Topics"
+        case .sources: return "Sources"
+        }
+    }
+
+    /// Path from the root to the section's page.
+    public var path: String {
+        self == .overview ? "index.html" : "\(rawValue)/index.html"
+    }
+}
+
+public struct QuoteCard: Sendable {
+    public var text: String
+    public var url: String
+    public var speaker: Link
+    public var speakerRole: String?
+    public var date: DateView
+    public var medium: String?
+    public var source: Link?
+    public var event: Link?
+    public var topics: [Link]
+
+    public init(text: String, url: String, speaker: Link, speakerRole: String?, date: DateView, medium: String?, source: Link?, event: Link?, topics: [Link]) {
+        self.text = text
+        self.url = url
+        self.speaker = speaker
+        self.speakerRole = speakerRole
+        self.date = date
+        self.medium = medium
+        self.source = source
+        self.event = event
+        self.topics = topics
+    }
+}
+
+public struct EventItem: Sendable {
+    public var title: String
+    public var url: String
+    public var date: DateView
+    public var time: String?
+    public var people: [Link]
+    public var quotes: [QuoteCard]
+
+    public init(title: String, url: String, date: DateView, time: String?, people: [Link], quotes: [QuoteCard]) {
+        self.title = title
+        self.url = url
+        self.date = date
+        self.time = time
+        self.people = people
+        self.quotes = quotes
+    }
+}
+
+public struct PersonCard: Sendable {
+    public var name: String
+    public var url: String
+    public var role: String
+    public var summary: String?
+    public var kindLabel: String?
+    public var quoteCount: Int
+
+    public init(name: String, url: String, role: String, summary: String?, kindLabel: String?, quoteCount: Int) {
+        self.name = name
+        self.url = url
+        self.role = role
+        self.summary = summary
+        self.kindLabel = kindLabel
+        self.quoteCount = quoteCount
+    }
+}
+
+/// A link with a count, for filter lists ("Putin (2)").
+public struct CountedLink: Sendable {
+    public var link: Link
+    public var count: Int
+
+    public init(_ link: Link, count: Int) {
+        self.link = link
+        self.count = count
+    }
+}
+
+/// A group of timeline events: a month, or a year where only the year is known.
+public struct TimelinePeriod: Sendable {
+    public var label: String
+    public var machine: String
+    public var events: [EventItem]
+
+    public init(label: String, machine: String, events: [EventItem]) {
+        self.label = label
+        self.machine = machine
+        self.events = events
+    }
+}
