@@ -8,9 +8,11 @@ public struct BuildOptions: Sendable {
     public var assetsFolder: URL
     public var outputFolder: URL
 
-    public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public") {
+    /// Paths are taken relative to the current folder; `contentDisplayPath` defaults to `contentFolder` as given.
+    public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public",
+                contentDisplayPath: String? = nil) {
         self.contentFolder = URL(fileURLWithPath: contentFolder)
-        var display = contentFolder
+        var display = contentDisplayPath ?? contentFolder
         while display.count > 1, display.hasSuffix("/") { display.removeLast() }
         self.contentDisplayPath = display
         self.assetsFolder = URL(fileURLWithPath: assetsFolder)

@@ -1,0 +1,227 @@
+@testable import BriefingKit
+import Foundation
+import Testing
+
+@Suite struct BuildTests {
+    @Test func buildsEveryPageKind() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        let report = try site.build()
+        let files = Set(site.snapshot().keys)
+        for path in [
+            "index.html", "404.html", "assets/style.css", ".briefing-output",
+            "people/index.html", "people/vladimir-putin/index.html", "people/kyiv/index.html",
+            "quotes/index.html", "quotes/putin-ready/index.html",
+            "timeline/index.html", "timeline/offer/index.html",
+            "sources/index.html", "sources/report/index.html",
+            "topics/index.html", "topics/talks-first/index.html", "about/index.html",
+        ] {
+            #expect(files.contains(path), "missing \(path)")
+        }
+        #expect(report.pages == files.count - 2)
+    }
+
+    @Test func everyInternalLinkResolvesToAGeneratedFile() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try site.build()
+        let broken = brokenLinks(in: site.output)
+        #expect(broken.isEmpty, "\(broken)")
+    }
+
+    @Test func shippedContentBuildsWithEveryLinkResolving() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("briefing-shipped-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let options = BuildOptions(contentFolder: repository.appendingPathComponent("content").path,
+                                   assetsFolder: repository.appendingPathComponent("templates/assets").path,
+                                   outputFolder: output.path, contentDisplayPath: "content")
+        let report = try SiteBuilder.build(options)
+        #expect(report.pages > 40)
+        let broken = brokenLinks(in: output)
+        #expect(broken.isEmpty, "\(broken)")
+    }
+
+    @Test func rewritesMarkdownLinksToRelativePageURLs() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try site.build()
+        let overview = try site.page("index.html")
+        #expect(overview.contains("<a href=\"people/volodymyr-zelenskyy/index.html\">Zelenskyy</a>"))
+        #expect(overview.contains("<a href=\"people/vladimir-putin/index.html\">Putin</a>"))
+        #expect(overview.contains("<a href=\"timeline/index.html\">timeline</a>"))
+        #expect(overview.contains("<a href=\"timeline/offer/index.html#what-was-offered\">offer</a>"))
+        let about = try site.page("about/index.html")
+        #expect(about.contains("<a href=\"../index.html\">overview</a>"))
+        let offer = try site.page("timeline/offer/index.html")
+        #expect(offer.contains("<a href=\"#what-was-offered\">Istanbul</a>"))
+        #expect(offer.contains("<h2 id=\"what-was-offered\">What was offered</h2>"))
+    }
+
+    @Test func showsInverseRelations() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try site.build()
+
+        let putin = try site.page("people/vladimir-putin/index.html")
+        let putinQuotes = try section("quotes", of: putin)
+        #expect(putinQuotes.contains("We are ready for serious talks with Ukraine"))
+        #expect(!putinQuotes.contains("waiting for Putin"))
+        let putinEvents = try section("events", of: putin)
+        #expect(putinEvents.contains("../../timeline/invasion/index.html"))
+        #expect(putinEvents.contains("../../timeline/offer/index.html"))
+        #expect(!putinEvents.contains("istanbul-2022"))
+        let putinMentions = try section("mentioned-in", of: putin)
+        #expect(putinMentions.contains("<a href=\"../../index.html\">The story at a glance</a>"))
+        #expect(putinMentions.contains("<a href=\"../volodymyr-zelenskyy/index.html\">Volodymyr Zelenskyy</a>") == false)
+
+        let zelenskyy = try site.page("people/volodymyr-zelenskyy/index.html")
+        #expect(try section("mentioned-in", of: zelenskyy).contains("<a href=\"../vladimir-putin/index.html\">Vladimir Putin</a>"))
+
+        let statement = try site.page("timeline/statement/index.html")
+        #expect(try section("quotes", of: statement).contains("We are ready for serious talks"))
+        #expect(statement.contains("<a href=\"../../people/vladimir-putin/index.html\">Vladimir Putin</a>"))
+        #expect(try section("mentioned-in", of: statement).contains("../../quotes/putin-ready/index.html"))
+
+        let source = try site.page("sources/report/index.html")
+        let citing = try section("quotes", of: source)
+        for text in ["We are ready", "waiting for Putin", "cynical PR move"] { #expect(citing.contains(text)) }
+        #expect(try section("events", of: source).contains("../../timeline/offer/index.html"))
+
+        let topic = try site.page("topics/talks-first/index.html")
+        #expect(try section("quotes", of: topic).contains("We are ready"))
+        #expect(try section("quotes", of: topic).contains("waiting for Putin"))
+        #expect(try section("speakers", of: topic).contains("Vladimir Putin"))
+        #expect(try section("events", of: topic).contains("../../timeline/statement/index.html"))
+    }
+
+    @Test func quotesListFiltersBySpeakerAndTopicWithoutJavaScript() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try site.build()
+        let quotes = try site.page("quotes/index.html")
+        #expect(!quotes.contains("<script"))
+        let bySpeaker = try section("by-speaker", of: quotes)
+        #expect(bySpeaker.contains("<a href=\"../people/vladimir-putin/index.html\">Vladimir Putin</a> <span class=\"count\">(1)</span>"))
+        let byTopic = try section("by-topic", of: quotes)
+        #expect(byTopic.contains("<a href=\"../topics/talks-first/index.html\">Talks first</a> <span class=\"count\">(2)</span>"))
+    }
+
+    @Test func timelineIsInDateOrderGroupedByMonth() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try site.build()
+        let timeline = try site.page("timeline/index.html")
+        let order = ["invasion", "istanbul-2022", "may", "statement", "offer"].map { id in
+            timeline.range(of: "href=\"\(id)/index.html\"")!.lowerBound
+        }
+        #expect(order == order.sorted())
+        let headings = timeline.matches(of: /<h2 id="period-([0-9-]+)">/).map { String($0.output.1) }
+        #expect(headings == ["2022-02", "2022-03", "2025-05"])
+        #expect(timeline.contains("<time datetime=\"2025-05\" class=\"partial-date\" title=\"Exact day not known\">May 2025</time>"))
+        #expect(timeline.contains("<time datetime=\"2025-05-11\">11 May 2025</time> <span class=\"event-time\">(late night)</span>"))
+    }
+
+    @Test func escapesEveryFrontMatterValue() throws {
+        var files = FixtureSite.full
+        files["people/vladimir-putin.md"] = "---\nname: \"<script>alert('x')</script>\"\nrole: \"A & B \\\"C\\\"\"\n---\n"
+        let site = try FixtureSite(files)
+        defer { site.delete() }
+        try site.build()
+        let page = try site.page("people/vladimir-putin/index.html")
+        #expect(!page.contains("<script>alert"))
+        #expect(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        #expect(page.contains("A &amp; B &quot;C&quot;"))
+    }
+
+    @Test func twoBuildsAreByteIdentical() throws {
+        let first = try FixtureSite(FixtureSite.full)
+        let second = try FixtureSite(FixtureSite.full)
+        defer { first.delete(); second.delete() }
+        try first.build()
+        try second.build()
+        #expect(first.snapshot() == second.snapshot())
+    }
+
+    /// cmark-gfm 0.29 toggles extension characters process-wide while parsing; parallel parses must not lose strikethrough.
+    @Test func parallelRenderingIsDeterministic() throws {
+        var files = FixtureSite.minimal
+        for index in 0..<120 {
+            files["pages/table-\(index).md"] = "---\ntitle: Table \(index)\n---\n| a | b |\n|---|---|\n| ~~x~~ | ~y~ |\n\n~~gone~~ and *kept* \(index)\n"
+        }
+        let first = try FixtureSite(files)
+        let second = try FixtureSite(files)
+        defer { first.delete(); second.delete() }
+        try first.build()
+        try second.build()
+        let pages = first.snapshot()
+        #expect(pages == second.snapshot())
+        for index in 0..<120 {
+            let page = String(decoding: pages["table-\(index)/index.html"] ?? Data(), as: UTF8.self)
+            #expect(page.contains("<td><del>x</del></td>") && page.contains("<del>gone</del>"), "table-\(index)")
+        }
+    }
+
+    @Test func rebuildRemovesStaleFilesAndKeepsUnchangedOnes() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try site.build()
+        let unchanged = site.output.appendingPathComponent("sources/report/index.html")
+        let before = try FileManager.default.attributesOfItem(atPath: unchanged.path)
+
+        try site.remove("timeline/may.md")
+        let report = try site.build()
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("timeline/may/index.html").path))
+        #expect(report.write.removed == 1)
+        let after = try FileManager.default.attributesOfItem(atPath: unchanged.path)
+        #expect(after[.systemFileNumber] as? Int == before[.systemFileNumber] as? Int)
+        #expect(after[.modificationDate] as? Date == before[.modificationDate] as? Date)
+
+        let noop = try site.build()
+        #expect(noop.write.written == 0)
+    }
+
+    @Test func refusesToReplaceAFolderItDidNotWrite() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try FileManager.default.createDirectory(at: site.output, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: site.output.appendingPathComponent("notes.txt"))
+        #expect(throws: BuildError.self) { try site.build() }
+        #expect(site.snapshot() == ["notes.txt": Data("mine".utf8)])
+    }
+
+    // MARK: - Helpers
+
+    /// Every `href`/`src` in every page that points inside the site, checked against the files written.
+    private func brokenLinks(in output: URL) -> [String] {
+        var broken: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: output.path)
+        while let path = enumerator?.nextObject() as? String {
+            guard path.hasSuffix(".html"), let html = try? String(contentsOf: output.appendingPathComponent(path), encoding: .utf8) else { continue }
+            let folder = output.appendingPathComponent(path).deletingLastPathComponent()
+            for match in html.matches(of: /(?:href|src)="([^"]*)"/) {
+                let link = String(match.output.1)
+                if link.hasPrefix("http:") || link.hasPrefix("https:") || link.hasPrefix("mailto:") { continue }
+                let parts = link.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+                let target = parts[0].isEmpty ? output.appendingPathComponent(path) : folder.appendingPathComponent(String(parts[0]))
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                    broken.append("\(path): \(link)")
+                    continue
+                }
+                if parts.count == 2, !parts[1].isEmpty, target.pathExtension == "html",
+                   let targetHTML = try? String(contentsOf: target, encoding: .utf8), !targetHTML.contains("id=\"\(parts[1])\"") {
+                    broken.append("\(path): \(link) (no such anchor)")
+                }
+            }
+        }
+        return broken
+    }
+
+    /// The markup of the `<section>` whose heading has `id`.
+    private func section(_ id: String, of html: String) throws -> String {
+        let start = try #require(html.range(of: "<h2 id=\"\(id)\">"))
+        let end = html.range(of: "</section>", range: start.upperBound..<html.endIndex)?.lowerBound ?? html.endIndex
+        return String(html[start.lowerBound..<end])
+    }
+}

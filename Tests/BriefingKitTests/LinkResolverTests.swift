@@ -1,0 +1,39 @@
+@testable import BriefingKit
+import Testing
+
+@Suite struct LinkResolverTests {
+    let resolver = LinkResolver(contentFiles: ["index.md", "people/vladimir-putin.md", "quotes/q.md", "pages/about.md"])
+
+    @Test(arguments: [
+        ("../people/vladimir-putin.md", "quotes/q.md", LinkTarget.content(relativePath: "people/vladimir-putin.md", page: "people/vladimir-putin/index.html", anchor: nil)),
+        ("/people/vladimir-putin.md#early-life", "quotes/q.md", .content(relativePath: "people/vladimir-putin.md", page: "people/vladimir-putin/index.html", anchor: "early-life")),
+        ("people/vladimir-putin.md", "index.md", .content(relativePath: "people/vladimir-putin.md", page: "people/vladimir-putin/index.html", anchor: nil)),
+        ("../index.md", "pages/about.md", .content(relativePath: "index.md", page: "index.html", anchor: nil)),
+        ("../timeline/", "pages/about.md", .content(relativePath: "timeline", page: "timeline/index.html", anchor: nil)),
+        ("#section", "index.md", .sameDocument(anchor: "section")),
+        ("https://example.org/x", "index.md", .external),
+        ("mailto:desk@example.org", "index.md", .external),
+        ("../people/nobody.md", "quotes/q.md", .missing(relativePath: "people/nobody.md")),
+        ("../../../etc/passwd.md", "quotes/q.md", .missing(relativePath: "../../../etc/passwd.md")),
+        ("javascript:alert(1)", "index.md", .unsafe(scheme: "javascript")),
+        ("data:text/html,x", "index.md", .unsafe(scheme: "data")),
+        ("../people/vladimir-putin/", "quotes/q.md", .notContent("../people/vladimir-putin/")),
+    ])
+    func resolves(destination: String, source: String, expected: LinkTarget) {
+        #expect(resolver.resolve(destination, from: source) == expected)
+    }
+
+    @Test func writesRelativeURLsThatWorkFromDisk() {
+        #expect(resolver.outputURL(for: "../people/vladimir-putin.md", from: "quotes/q.md", page: "quotes/q/index.html") == "../../people/vladimir-putin/index.html")
+        #expect(resolver.outputURL(for: "people/vladimir-putin.md#x", from: "index.md", page: "index.html") == "people/vladimir-putin/index.html#x")
+        #expect(resolver.outputURL(for: "../index.md", from: "pages/about.md", page: "about/index.html") == "../index.html")
+        #expect(resolver.outputURL(for: "https://example.org", from: "index.md", page: "index.html") == nil)
+    }
+
+    @Test func relativePaths() {
+        #expect(SitePaths.relative(from: "people/a/index.html", to: "people/b/index.html") == "../b/index.html")
+        #expect(SitePaths.relative(from: "index.html", to: "assets/style.css") == "assets/style.css")
+        #expect(SitePaths.relative(from: "people/index.html", to: "people/a/index.html") == "a/index.html")
+        #expect(SitePaths.root(from: "quotes/q/index.html") == "../../")
+    }
+}
