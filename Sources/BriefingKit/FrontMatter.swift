@@ -76,7 +76,7 @@ enum FrontMatterParser {
         do {
             root = try Yams.compose(yaml: yaml, .default, .default, .utf8) ?? Node.mapping(Node.Mapping([]))
         } catch let error as YamlError {
-            return .failure([yamlDiagnostic(error, at: at) ?? Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
+            return .failure([yamlDiagnostic(error, yaml: yaml, at: at) ?? Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
         } catch {
             return .failure([Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
         }
@@ -123,14 +123,15 @@ enum FrontMatterParser {
 
     // MARK: - Errors
 
-    private static func yamlDiagnostic(_ error: YamlError, at: (Mark?) -> SourceLocation) -> Diagnostic? {
+    private static func yamlDiagnostic(_ error: YamlError, yaml: String, at: (Mark?) -> SourceLocation) -> Diagnostic? {
         switch error {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text) " } ?? ""
             var message = "invalid YAML: \(detail)\(problem)"
-            if problem.contains("tab") { message += " (indent with spaces, not tabs)" }
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.indices.contains(mark.line - 1), lines[mark.line - 1].contains("\t") { message += " (indent with spaces, not tabs)" }
             return Diagnostic(at(mark), message)
         case .duplicatedKeysInMapping(let duplicates, let context):
             return Diagnostic(at(context.mark), "duplicate field '\(duplicates.joined(separator: "', '"))': each field may appear once")
@@ -180,8 +181,9 @@ enum FrontMatterParser {
         case is String.Type: return "text"
         case is Int.Type: return "a whole number"
         case is Bool.Type: return "true or false"
-        case is [String].Type: return "a list of text, e.g. [a, b]"
-        case is PartialDate.Type: return "a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        case is Node.Scalar.Type: return "a single value"
+        case is Node.Sequence.Type: return "a list, e.g. [a, b]"
+        case is Node.Mapping.Type: return "a set of fields"
         default: return "a \(type)"
         }
     }
