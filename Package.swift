@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -27,10 +28,18 @@ let package = Package(
             name: "BriefingKit",
             dependencies: ["CCmarkGFM", "Templates", "Yams"]
         ),
+        .target(
+            name: "BriefingServer",
+            dependencies: [
+                "BriefingKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "briefing",
             dependencies: [
                 "BriefingKit",
+                "BriefingServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +47,13 @@ let package = Package(
             name: "BriefingKitTests",
             dependencies: ["BriefingKit", "Templates"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "BriefingServerTests",
+            dependencies: [
+                "BriefingServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

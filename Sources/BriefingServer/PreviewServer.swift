@@ -1,0 +1,1 @@
+// The preview server behind `briefing serve`.
