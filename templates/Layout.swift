@@ -2,7 +2,8 @@
 public func layout(_ page: PageContext, main: HTML) -> HTML {
     let title = page.pageTitle.map { "\($0) · \(page.siteTitle)" } ?? page.siteTitle
     let navigation = Section.allCases.map { section -> HTML in
-        let current: HTML = section == page.section ? " aria-current=\"page\"" : ""
+        // The section's own list page is the current page; its entries are merely in that section.
+        let current: HTML = section != page.section ? "" : section.path == page.path ? " aria-current=\"page\"" : " aria-current=\"true\""
         return "<li><a href=\"\(page.root + section.path)\"\(current)>\(section.title)</a></li>"
     }
     return """
@@ -14,7 +15,6 @@ public func layout(_ page: PageContext, main: HTML) -> HTML {
     <title>\(title)</title>
     \(page.description.html { "<meta name=\"description\" content=\"\($0)\">\n" })\
     \(page.canonicalURL.html { "<link rel=\"canonical\" href=\"\($0)\">\n" })\
-    \(page.baseHref.html { "<base href=\"\($0)\">\n" })\
     <link rel="stylesheet" href="\(page.root)assets/style.css">
     </head>
     <body>
@@ -52,9 +52,17 @@ func breadcrumbs(_ trail: [Link], current: String?) -> HTML {
 }
 
 /// Long titles (quote texts) are cut in breadcrumbs at a word boundary.
-func shortened(_ text: String, limit: Int = 60) -> String {
+public func shortened(_ text: String, limit: Int = 60) -> String {
     guard text.count > limit else { return text }
     let cut = text.prefix(limit)
-    let boundary = cut.lastIndex(of: " ") ?? cut.endIndex
-    return String(cut[..<boundary]) + "…"
+    let words = cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]
+    return words.trimmingSuffix { $0.isPunctuation } + "…"
+}
+
+extension Substring {
+    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> String {
+        var text = self
+        while let last = text.last, predicate(last) { text.removeLast() }
+        return String(text)
+    }
 }

@@ -80,7 +80,7 @@ func personCard(_ person: PersonCard) -> HTML {
 
 func countedLinks(_ links: [CountedLink]) -> HTML {
     let items = links.map { item -> HTML in
-        "<li><a href=\"\(item.link.url)\">\(item.link.title)</a> <span class=\"count\">(\(item.count))</span></li>\n"
+        "<li><a href=\"\(item.link.url)\">\(item.link.title)</a>\(item.note.html { " <span class=\"count\">(\($0))</span>" })</li>\n"
     }
     return "<ul class=\"filter-list\">\n\(items)</ul>\n"
 }

@@ -35,28 +35,28 @@ public struct PageContext: Sendable {
     public var language: String
     /// Relative path from this page to the site root, "" or "../../".
     public var root: String
+    /// This page's output path, e.g. `people/index.html`.
+    public var path: String
     public var section: Section?
     public var asOf: DateView?
     /// Trail from the overview to this page's parent.
     public var breadcrumbs: [Link]
     /// Absolute URL of this page, when the site has a `base_url`.
     public var canonicalURL: String?
-    /// `<base href>` for pages served from any URL (the 404 page) when the site has a `base_url`.
-    public var baseHref: String?
 
     public init(siteTitle: String, siteDescription: String?, pageTitle: String?, description: String?, language: String,
-                root: String, section: Section?, asOf: DateView?, breadcrumbs: [Link], canonicalURL: String? = nil, baseHref: String? = nil) {
+                root: String, path: String, section: Section?, asOf: DateView?, breadcrumbs: [Link], canonicalURL: String? = nil) {
         self.siteTitle = siteTitle
         self.siteDescription = siteDescription
         self.pageTitle = pageTitle
         self.description = description
         self.language = language
         self.root = root
+        self.path = path
         self.section = section
         self.asOf = asOf
         self.breadcrumbs = breadcrumbs
         self.canonicalURL = canonicalURL
-        self.baseHref = baseHref
     }
 }
 
@@ -141,14 +141,14 @@ public struct PersonCard: Sendable {
     }
 }
 
-/// A link with a count, for filter lists ("Putin (2)").
+/// A link with a note on what it leads to, for filter lists: "Vladimir Putin (2 quotes)".
 public struct CountedLink: Sendable {
     public var link: Link
-    public var count: Int
+    public var note: String?
 
-    public init(_ link: Link, count: Int) {
+    public init(_ link: Link, note: String?) {
         self.link = link
-        self.count = count
+        self.note = note
     }
 }
 

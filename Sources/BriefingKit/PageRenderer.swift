@@ -66,23 +66,22 @@ struct PageRenderer: Sendable {
     private func quote(at index: Int, _ path: String) -> HTML {
         let quote = site.quotes[index]
         let neighbour: (Int) -> Link? = { i in
-            site.quotes.indices.contains(i) ? Link("\(site.quotes[i].fields.text)", url: url(path, site.quotes[i].page)) : nil
+            site.quotes.indices.contains(i) ? Link(title(of: site.quotes[i].entry), url: url(path, site.quotes[i].page)) : nil
         }
-        let speaker = site.person(quote.fields.speaker)?.fields.name ?? quote.fields.speaker
-        return quotePage(context(path, title: "\(speaker): “\(shortenedTitle(quote.fields.text))”", section: .quotes,
-                                 description: "\(speaker): “\(quote.fields.text)”", trail: [.quotes]),
+        return quotePage(context(path, title: shortened(title(of: quote.entry)), section: .quotes,
+                                 description: title(of: quote.entry), trail: [.quotes]),
                          quote: quoteCard(quote, from: path), body: markdown(quote.entry),
                          previous: neighbour(index - 1), next: neighbour(index + 1), mentions: mentions(of: path))
     }
 
     private func quotesList(_ path: String) -> HTML {
         let speakers = site.people.compactMap { person -> CountedLink? in
-            guard let count = site.quotesBySpeaker[person.id]?.count else { return nil }
-            return CountedLink(Link(person.fields.name, url: url(path, person.page)), count: count)
+            guard let quotes = site.quotesBySpeaker[person.id] else { return nil }
+            return CountedLink(Link(person.fields.name, url: url(path, person.page)), note: counted(quotes.count, "quote"))
         }
         let topics = site.topics.compactMap { topic -> CountedLink? in
-            guard let count = site.quotesByTopic[topic.id]?.count else { return nil }
-            return CountedLink(Link(topic.title, url: url(path, topic.page)), count: count)
+            guard let quotes = site.quotesByTopic[topic.id] else { return nil }
+            return CountedLink(Link(topic.title, url: url(path, topic.page)), note: counted(quotes.count, "quote"))
         }
         return quotesListPage(context(path, title: "Quotes", section: .quotes),
                               quotes: site.quotes.map { quoteCard($0, from: path) }, speakers: speakers, topics: topics)
@@ -129,7 +128,8 @@ struct PageRenderer: Sendable {
     private func sourcesList(_ path: String) -> HTML {
         let sources = site.sources.map { source in
             CountedLink(Link(source.fields.title, url: url(path, source.page)),
-                        count: (site.quotesBySource[source.id]?.count ?? 0) + (site.eventsBySource[source.id]?.count ?? 0))
+                        note: notes(counted(site.quotesBySource[source.id]?.count ?? 0, "quote"),
+                                    counted(site.eventsBySource[source.id]?.count ?? 0, "event")))
         }
         return sourcesListPage(context(path, title: "Sources", section: .sources), sources: sources)
     }
@@ -139,7 +139,7 @@ struct PageRenderer: Sendable {
         let speakers = Dictionary(grouping: quotes, by: \.fields.speaker)
             .compactMap { id, quotes -> CountedLink? in
                 guard let person = site.person(id) else { return nil }
-                return CountedLink(Link(person.fields.name, url: url(path, person.page)), count: quotes.count)
+                return CountedLink(Link(person.fields.name, url: url(path, person.page)), note: counted(quotes.count, "quote"))
             }
             .sorted { $0.link.title < $1.link.title }
         return topicPage(context(path, title: topic.title, section: .topics, description: topic.summary, trail: [.topics]),
@@ -159,8 +159,9 @@ struct PageRenderer: Sendable {
     }
 
     private func notFound(_ path: String) -> HTML {
+        // Served for any missing URL, so its links cannot be relative to where it sits.
         var page = context(path, title: "Page not found", section: nil)
-        page.baseHref = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        page.root = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
         return notFoundPage(page)
     }
 
@@ -171,7 +172,7 @@ struct PageRenderer: Sendable {
         let breadcrumbs = trail.isEmpty ? [] : [Link("Overview", url: root + "index.html")] + trail.map { Link($0.title, url: root + $0.path) }
         return PageContext(siteTitle: site.config.title, siteDescription: site.config.description, pageTitle: title,
                            description: description ?? site.config.description, language: site.config.language ?? "en",
-                           root: root, section: section, asOf: site.config.asOf.map(dateView), breadcrumbs: breadcrumbs,
+                           root: root, path: path, section: section, asOf: site.config.asOf.map(dateView), breadcrumbs: breadcrumbs,
                            canonicalURL: site.config.baseURL.map { absoluteURL(base: $0, path: path) })
     }
 
@@ -205,15 +206,13 @@ struct PageRenderer: Sendable {
     private func topicCounts(from path: String) -> [CountedLink] {
         site.topics.map { topic in
             CountedLink(Link(topic.title, url: url(path, topic.page)),
-                        count: (site.quotesByTopic[topic.id]?.count ?? 0) + (site.eventsByTopic[topic.id]?.count ?? 0))
+                        note: notes(counted(site.quotesByTopic[topic.id]?.count ?? 0, "quote"),
+                                    counted(site.eventsByTopic[topic.id]?.count ?? 0, "event")))
         }
     }
 
     private func mentions(of path: String) -> [Link] {
-        (site.mentions[path] ?? []).map { entry in
-            let title = entry.kind == .quote ? "Quote: “\(shortenedTitle(entry.title))”" : entry.title
-            return Link(title, url: url(path, entry.page))
-        }
+        (site.mentions[path] ?? []).map { entry in Link(shortened(title(of: entry)), url: url(path, entry.page)) }
     }
 
     private func markdown(_ entry: Entry) -> HTML {
@@ -236,10 +235,20 @@ struct PageRenderer: Sendable {
         DateView(machine: date.description, display: date.display, isPartial: !date.isFullDate)
     }
 
-    private func shortenedTitle(_ text: String) -> String {
-        guard text.count > 60 else { return text }
-        let cut = text.prefix(60)
-        return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
+    /// How an entry is named in lists and links; a quote by its speaker and words.
+    private func title(of entry: Entry) -> String {
+        guard case .quote(let quote) = entry.fields else { return entry.title }
+        return "\(site.person(quote.speaker)?.fields.name ?? quote.speaker): “\(quote.text)”"
+    }
+
+    /// "1 quote", "3 quotes", or nil for none.
+    private func counted(_ count: Int, _ noun: String) -> String? {
+        count == 0 ? nil : "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    private func notes(_ parts: String?...) -> String? {
+        let present = parts.compactMap { $0 }
+        return present.isEmpty ? nil : present.joined(separator: ", ")
     }
 }
 

@@ -102,9 +102,9 @@ import Testing
         let quotes = try site.page("quotes/index.html")
         #expect(!quotes.contains("<script"))
         let bySpeaker = try section("by-speaker", of: quotes)
-        #expect(bySpeaker.contains("<a href=\"../people/vladimir-putin/index.html\">Vladimir Putin</a> <span class=\"count\">(1)</span>"))
+        #expect(bySpeaker.contains("<a href=\"../people/vladimir-putin/index.html\">Vladimir Putin</a> <span class=\"count\">(1 quote)</span>"))
         let byTopic = try section("by-topic", of: quotes)
-        #expect(byTopic.contains("<a href=\"../topics/talks-first/index.html\">Talks first</a> <span class=\"count\">(2)</span>"))
+        #expect(byTopic.contains("<a href=\"../topics/talks-first/index.html\">Talks first</a> <span class=\"count\">(2 quotes)</span>"))
     }
 
     @Test func timelineIsInDateOrderGroupedByMonth() throws {
