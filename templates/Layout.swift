@@ -15,7 +15,10 @@ public func layout(_ page: PageContext, main: HTML) -> HTML {
     <title>\(title)</title>
     \(page.description.html { "<meta name=\"description\" content=\"\($0)\">\n" })\
     \(page.canonicalURL.html { "<link rel=\"canonical\" href=\"\($0)\">\n" })\
-    <link rel="stylesheet" href="\(page.root)assets/style.css">
+    \(socialMeta(page))\
+    <link rel="stylesheet" href="\(page.root + page.stylesheet)">
+    <link rel="alternate" type="application/atom+xml" title="\(page.siteTitle)" href="\(page.root)feed.xml">
+    \(page.jsonLD.html(jsonLDScript))\
     </head>
     <body>
     <a class="skip-link" href="#main">Skip to content</a>
@@ -27,7 +30,7 @@ public func layout(_ page: PageContext, main: HTML) -> HTML {
     </header>
     \(breadcrumbs(page.breadcrumbs, current: page.pageTitle))\
     <main id="main" class="wrap">
-    \(main)
+    \(main)\(editorialNotes(page.editorial))
     </main>
     <footer class="site-footer">
     <div class="wrap">
@@ -38,6 +41,56 @@ public func layout(_ page: PageContext, main: HTML) -> HTML {
     </footer>
     </body>
     </html>
+
+    """
+}
+
+/// OpenGraph and Twitter card metadata, for links shared in chat apps and social media.
+func socialMeta(_ page: PageContext) -> HTML {
+    let title = page.pageTitle ?? page.siteTitle
+    var tags: [HTML] = [
+        "<meta property=\"og:type\" content=\"\(page.openGraphType)\">",
+        "<meta property=\"og:title\" content=\"\(title)\">",
+        "<meta property=\"og:site_name\" content=\"\(page.siteTitle)\">",
+        "<meta name=\"twitter:card\" content=\"summary\">",
+        "<meta name=\"twitter:title\" content=\"\(title)\">",
+    ]
+    if let url = page.canonicalURL { tags.append("<meta property=\"og:url\" content=\"\(url)\">") }
+    if let description = page.description {
+        tags.append("<meta property=\"og:description\" content=\"\(description)\">")
+        tags.append("<meta name=\"twitter:description\" content=\"\(description)\">")
+    }
+    return "\(tags.joined(separator: "\n"))\n"
+}
+
+/// JSON inside `<script>` ends at the first `</script>`, whatever the JSON says; escaping `<`, `>`
+/// and `&` as JSON unicode escapes keeps the data intact and inert.
+public func jsonLDScript(_ json: String) -> HTML {
+    var safe = ""
+    for scalar in json.unicodeScalars {
+        switch scalar {
+        case "<": safe += "\\u003c"
+        case ">": safe += "\\u003e"
+        case "&": safe += "\\u0026"
+        case "\u{2028}": safe += "\\u2028"
+        case "\u{2029}": safe += "\\u2029"
+        default: safe.unicodeScalars.append(scalar)
+        }
+    }
+    return HTML(renderedMarkdown: "<script type=\"application/ld+json\">\(safe)</script>\n")
+}
+
+/// "Updated" and the corrections of an entry, at the end of its page.
+func editorialNotes(_ editorial: EditorialView?) -> HTML {
+    guard let editorial, editorial.updated != nil || !editorial.corrections.isEmpty else { return .empty }
+    let updated: HTML = editorial.updated.map { "<p class=\"updated\">Updated <time datetime=\"\($0.machine)\">\($0.display)</time></p>\n" } ?? .empty
+    let corrections = editorial.corrections.map { correction -> HTML in
+        "<li><p><strong>\(dateTag(correction.date)):</strong> \(correction.note)</p></li>\n"
+    }
+    let list: HTML = corrections.isEmpty ? .empty : "<h2 id=\"corrections\">Corrections</h2>\n<ol class=\"corrections\">\n\(corrections)</ol>\n"
+    return """
+    <aside class="editorial" aria-label="Changes to this page">
+    \(updated)\(list)</aside>
 
     """
 }

@@ -201,6 +201,23 @@ public func notFoundPage(_ page: PageContext) -> HTML {
     return layout(page, main: main)
 }
 
+/// Search over a prebuilt index loaded as a script, so it works from disk as well as from a server.
+public func searchPage(_ page: PageContext, indexScript: String, searchScript: String) -> HTML {
+    let main: HTML = """
+    <h1>Search</h1>
+    <form class="search-form" role="search" action="index.html" method="get">
+    <label for="search-query">Search people, quotes and events</label>
+    <input id="search-query" name="q" type="search" autocomplete="off" spellcheck="false">
+    </form>
+    <p id="search-status" class="search-status" role="status" aria-live="polite"></p>
+    <ol id="search-results" class="search-results"></ol>
+    <noscript><p>Search needs JavaScript. Everything is also listed on the <a href="\(page.root)people/index.html">People</a>, <a href="\(page.root)quotes/index.html">Quotes</a> and <a href="\(page.root)timeline/index.html">Timeline</a> pages.</p></noscript>
+    <script src="\(page.root + indexScript)" defer></script>
+    <script src="\(page.root + searchScript)" defer></script>
+    """
+    return layout(page, main: main)
+}
+
 func pager(previous: Link?, next: Link?, label: String) -> HTML {
     guard previous != nil || next != nil else { return .empty }
     let previousLink: HTML = previous.map { "<a class=\"previous\" rel=\"prev\" href=\"\($0.url)\"><span>Previous</span> \(shortened($0.title))</a>" } ?? "<span></span>"

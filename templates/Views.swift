@@ -43,6 +43,13 @@ public struct PageContext: Sendable {
     public var breadcrumbs: [Link]
     /// Absolute URL of this page, when the site has a `base_url`.
     public var canonicalURL: String?
+    /// The stylesheet's path from the root, e.g. `assets/style.1a2b3c4d5e.css`.
+    public var stylesheet = "assets/style.css"
+    /// `website`, `article` or `profile`.
+    public var openGraphType = "website"
+    /// The page's structured data as JSON; escaped for `<script>` by the layout.
+    public var jsonLD: String?
+    public var editorial: EditorialView?
 
     public init(siteTitle: String, siteDescription: String?, pageTitle: String?, description: String?, language: String,
                 root: String, path: String, section: Section?, asOf: DateView?, breadcrumbs: [Link], canonicalURL: String? = nil) {
@@ -62,7 +69,7 @@ public struct PageContext: Sendable {
 
 /// The sections in the main navigation.
 public enum Section: String, Sendable, CaseIterable {
-    case overview, people, quotes, timeline, topics, sources
+    case overview, people, quotes, timeline, topics, sources, search
 
     public var title: String {
         switch self {
@@ -72,12 +79,24 @@ public enum Section: String, Sendable, CaseIterable {
         case .timeline: return "Timeline"
         case .topics: return "Topics"
         case .sources: return "Sources"
+        case .search: return "Search"
         }
     }
 
     /// Path from the root to the section's page.
     public var path: String {
         self == .overview ? "index.html" : "\(rawValue)/index.html"
+    }
+}
+
+/// When an entry last changed and what was corrected.
+public struct EditorialView: Sendable {
+    public var updated: DateView?
+    public var corrections: [(date: DateView, note: String)]
+
+    public init(updated: DateView?, corrections: [(date: DateView, note: String)]) {
+        self.updated = updated
+        self.corrections = corrections
     }
 }
 

@@ -20,6 +20,7 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
         case rawHTML = "raw_html"
     }
     static let kindName = "site.yaml"
+    static let hasEditorialFields = false
     var requiredText: [String: String] { ["title": title] }
 }
 
@@ -111,4 +112,29 @@ public struct TopicFields: FrontMatterFields, Sendable, Hashable {
     enum CodingKeys: String, CodingKey, CaseIterable { case title, summary }
     static let kindName = "a topic"
     var requiredText: [String: String] { ["title": title] }
+}
+
+/// Fields any entry may carry besides its own: publication state and the record of changes.
+public struct EditorialFields: Decodable, Sendable, Hashable {
+    /// Left out of the site unless built with `--drafts`.
+    public var draft: Bool?
+    /// When the entry last changed in substance.
+    public var updated: PartialDate?
+    public var corrections: [Correction]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case draft, updated, corrections }
+
+    public init(draft: Bool? = nil, updated: PartialDate? = nil, corrections: [Correction]? = nil) {
+        self.draft = draft
+        self.updated = updated
+        self.corrections = corrections
+    }
+
+    public var isDraft: Bool { draft ?? false }
+}
+
+/// A published correction: when, and what was wrong.
+public struct Correction: Decodable, Sendable, Hashable {
+    public var date: PartialDate
+    public var note: String
 }

@@ -21,6 +21,7 @@ public struct Entry: Sendable {
     /// Path inside `content/`, e.g. `quotes/x.md`.
     public var relativePath: String
     public var fields: EntryFields
+    public var editorial: EditorialFields
     var lines: FieldLines
     public var body: RenderedMarkdown
     /// Line of the file where the Markdown body starts; add it to body positions.
@@ -70,10 +71,10 @@ enum EntryParser {
         case .failure(let problem): return .failure([problem])
         }
 
-        func decode<Fields: FrontMatterFields>(_ type: Fields.Type, _ wrap: (Fields) -> EntryFields) -> Result<(EntryFields, FieldLines), BuildFailure> {
-            FrontMatterParser.decode(type, yaml: split.yaml, path: file.path, firstLine: split.yamlFirstLine).map { (wrap($0.fields), $0.lines) }
+        func decode<Fields: FrontMatterFields>(_ type: Fields.Type, _ wrap: (Fields) -> EntryFields) -> Result<(EntryFields, EditorialFields, FieldLines), BuildFailure> {
+            FrontMatterParser.decode(type, yaml: split.yaml, path: file.path, firstLine: split.yamlFirstLine).map { (wrap($0.fields), $0.editorial, $0.lines) }
         }
-        let decoded: Result<(EntryFields, FieldLines), BuildFailure>
+        let decoded: Result<(EntryFields, EditorialFields, FieldLines), BuildFailure>
         switch file.kind {
         case .overview: decoded = decode(OverviewFields.self, EntryFields.overview)
         case .person: decoded = decode(PersonFields.self, EntryFields.person)
@@ -83,9 +84,9 @@ enum EntryParser {
         case .page: decoded = decode(PageFields.self, EntryFields.page)
         case .topic: decoded = decode(TopicFields.self, EntryFields.topic)
         }
-        let fields: EntryFields, lines: FieldLines
+        let fields: EntryFields, editorial: EditorialFields, lines: FieldLines
         switch decoded {
-        case .success(let value): (fields, lines) = value
+        case .success(let value): (fields, editorial, lines) = value
         case .failure(let problems): return .failure(problems)
         }
 
@@ -94,7 +95,7 @@ enum EntryParser {
             resolver.outputURL(for: destination, from: file.relativePath, page: page)
         }
         return .success(Entry(kind: file.kind, id: file.id, path: file.path, relativePath: file.relativePath,
-                              fields: fields, lines: lines, body: body, bodyFirstLine: split.bodyFirstLine))
+                              fields: fields, editorial: editorial, lines: lines, body: body, bodyFirstLine: split.bodyFirstLine))
     }
 }
 

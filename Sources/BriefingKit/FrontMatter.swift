@@ -14,6 +14,7 @@ struct FrontMatterSplit {
 /// Typed front matter read from YAML, with the line of every field for later error messages.
 struct FrontMatter<Fields: Decodable> {
     var fields: Fields
+    var editorial: EditorialFields
     var lines: FieldLines
 }
 
@@ -38,6 +39,12 @@ protocol FrontMatterFields: Decodable {
     static var kindName: String { get }
     /// Required text fields by key, to reject ones written but left empty.
     var requiredText: [String: String] { get }
+    /// Whether `draft`, `updated` and `corrections` may be written too.
+    static var hasEditorialFields: Bool { get }
+}
+
+extension FrontMatterFields {
+    static var hasEditorialFields: Bool { true }
 }
 
 enum FrontMatterParser {
@@ -92,6 +99,7 @@ enum FrontMatterParser {
         var lines = FieldLines(path: path, start: startOfFrontMatter.line)
         var problems: [Diagnostic] = []
         let allowed = Fields.CodingKeys.allCases.map(\.stringValue)
+            + (Fields.hasEditorialFields ? EditorialFields.CodingKeys.allCases.map(\.stringValue) : [])
         for (keyNode, valueNode) in mapping {
             let key = keyNode.string ?? ""
             lines.keys[key] = at(keyNode.mark)
@@ -104,9 +112,15 @@ enum FrontMatterParser {
         }
 
         do {
-            let fields = try YAMLDecoder().decode(Fields.self, from: root)
+            let decoder = YAMLDecoder()
+            let fields = try decoder.decode(Fields.self, from: root)
+            let editorial = Fields.hasEditorialFields ? try decoder.decode(EditorialFields.self, from: root) : EditorialFields()
             problems += emptyRequiredStrings(in: fields, lines: lines)
-            return problems.isEmpty ? .success(FrontMatter(fields: fields, lines: lines)) : .failure(BuildFailure(problems))
+            for (index, correction) in (editorial.corrections ?? []).enumerated()
+            where correction.note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                problems.append(Diagnostic(lines.location("corrections", item: index), "correction \(index + 1) needs a 'note' saying what was corrected"))
+            }
+            return problems.isEmpty ? .success(FrontMatter(fields: fields, editorial: editorial, lines: lines)) : .failure(BuildFailure(problems))
         } catch let error as DecodingError {
             problems.append(decodingDiagnostic(error, root: root, kindName: Fields.kindName, at: at))
             return .failure(BuildFailure(problems))

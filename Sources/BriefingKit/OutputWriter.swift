@@ -11,6 +11,8 @@ public struct WriteReport: Sendable, Hashable {
     public var written: Int
     public var unchanged: Int
     public var removed: Int
+    /// Output paths (relative, sorted) whose bytes changed: written anew, or removed.
+    public var changedPaths: [String] = []
 }
 
 /// The write stage: the new site is assembled in a staging folder beside the output and swapped in whole,
@@ -55,6 +57,7 @@ enum OutputWriter {
                         throw OutputError("cannot write \(target.path)")
                     }
                     report.written += 1
+                    report.changedPaths.append(file.path)
                 }
             }
             _ = fileManager.createFile(atPath: staging.appendingPathComponent(markerName).path,
@@ -69,7 +72,9 @@ enum OutputWriter {
 
         let newPaths = Set(files.map(\.path))
         if fileManager.fileExists(atPath: output.path) {
-            report.removed = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }.count
+            let removedPaths = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }
+            report.removed = removedPaths.count
+            report.changedPaths = (report.changedPaths + removedPaths).sorted()
             guard rename(output.path, retired.path) == 0 else {
                 try? fileManager.removeItem(at: staging)
                 throw OutputError("cannot move the old \(output.path) aside: \(String(cString: strerror(errno)))")

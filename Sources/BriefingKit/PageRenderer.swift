@@ -1,6 +1,13 @@
 import Foundation
 import Templates
 
+/// Where the render stage finds the site's scripts and stylesheet, as paths from the root.
+struct AssetPaths: Sendable {
+    var stylesheet = "assets/style.css"
+    var searchScript = "assets/search.js"
+    var searchIndex = "assets/search-index.js"
+}
+
 /// A file of the finished site: its path inside the output folder and its bytes.
 public struct OutputFile: Sendable, Hashable {
     public var path: String
@@ -10,6 +17,7 @@ public struct OutputFile: Sendable, Hashable {
 /// The render stage: builds the view values of every page and calls the templates.
 struct PageRenderer: Sendable {
     let site: Site
+    let assets: AssetPaths
 
     func renderAll() -> [OutputFile] {
         var jobs: [@Sendable () -> OutputFile] = [
@@ -20,6 +28,7 @@ struct PageRenderer: Sendable {
             { file(SitePaths.list(.source)) { sourcesList($0) } },
             { file(SitePaths.list(.topic)) { topicsList($0) } },
             { file(SitePaths.notFound) { notFound($0) } },
+            { file(SitePaths.search) { search($0) } },
         ]
         jobs += site.people.map { person in { file(person.page) { self.person(person, $0) } } }
         jobs += site.quotes.indices.map { index in { file(site.quotes[index].page) { quote(at: index, $0) } } }
@@ -39,7 +48,7 @@ struct PageRenderer: Sendable {
     private func overview(_ path: String) -> HTML {
         let overview = site.overview
         let keyQuotes = site.quotes.suffix(6).reversed().map { quoteCard($0, from: path) }
-        return overviewPage(context(path, title: nil, section: .overview, description: overview.fields.summary),
+        return overviewPage(context(path, title: nil, section: .overview, description: overview.fields.summary, entry: overview.entry, data: overviewData(path)),
                             title: overview.fields.title, summary: overview.fields.summary, body: markdown(overview.entry),
                             people: site.people.filter { $0.fields.kind != .government && $0.fields.kind != .organisation }.map { personCard($0, from: path) },
                             quotes: keyQuotes, events: site.events.map { eventItem($0, from: path) },
@@ -47,7 +56,8 @@ struct PageRenderer: Sendable {
     }
 
     private func person(_ person: Person, _ path: String) -> HTML {
-        personPage(context(path, title: person.fields.name, section: .people, description: person.fields.summary, trail: [.people]),
+        personPage(context(path, title: person.fields.name, section: .people, description: person.fields.summary, trail: [.people],
+                           entry: person.entry, type: "profile", data: personData(person)),
                    name: person.fields.name, role: person.fields.role, kindLabel: kindLabel(person.fields.kind),
                    country: person.fields.country, aliases: person.fields.aliases ?? [], summary: person.fields.summary,
                    body: markdown(person.entry),
@@ -58,7 +68,7 @@ struct PageRenderer: Sendable {
 
     private func peopleList(_ path: String) -> HTML {
         let isSide: (Person) -> Bool = { $0.fields.kind == .government || $0.fields.kind == .organisation }
-        return peopleListPage(context(path, title: "People", section: .people),
+        return peopleListPage(context(path, title: "People", section: .people, data: collectionData("People", path)),
                               people: site.people.filter { !isSide($0) }.map { personCard($0, from: path) },
                               sides: site.people.filter(isSide).map { personCard($0, from: path) })
     }
@@ -69,7 +79,7 @@ struct PageRenderer: Sendable {
             site.quotes.indices.contains(i) ? Link(title(of: site.quotes[i].entry), url: url(path, site.quotes[i].page)) : nil
         }
         return quotePage(context(path, title: shortened(title(of: quote.entry)), section: .quotes,
-                                 description: title(of: quote.entry), trail: [.quotes]),
+                                 description: title(of: quote.entry), trail: [.quotes], entry: quote.entry, type: "article", data: quoteData(quote)),
                          quote: quoteCard(quote, from: path), body: markdown(quote.entry),
                          previous: neighbour(index - 1), next: neighbour(index + 1), mentions: mentions(of: path))
     }
@@ -83,7 +93,7 @@ struct PageRenderer: Sendable {
             guard let quotes = site.quotesByTopic[topic.id] else { return nil }
             return CountedLink(Link(topic.title, url: url(path, topic.page)), note: counted(quotes.count, "quote"))
         }
-        return quotesListPage(context(path, title: "Quotes", section: .quotes),
+        return quotesListPage(context(path, title: "Quotes", section: .quotes, data: collectionData("Quotes", path)),
                               quotes: site.quotes.map { quoteCard($0, from: path) }, speakers: speakers, topics: topics)
     }
 
@@ -92,7 +102,8 @@ struct PageRenderer: Sendable {
         let neighbour: (Int) -> Link? = { i in
             site.events.indices.contains(i) ? Link(site.events[i].fields.title, url: url(path, site.events[i].page)) : nil
         }
-        return eventPage(context(path, title: event.fields.title, section: .timeline, trail: [.timeline]),
+        return eventPage(context(path, title: event.fields.title, section: .timeline, trail: [.timeline],
+                                 entry: event.entry, type: "article", data: eventData(event)),
                          title: event.fields.title, date: dateView(event.fields.date), time: event.fields.time,
                          body: markdown(event.entry),
                          people: (event.fields.people ?? []).compactMap { site.person($0) }.map { Link($0.fields.name, url: url(path, $0.page)) },
@@ -113,11 +124,12 @@ struct PageRenderer: Sendable {
                 periods.append(TimelinePeriod(label: period.display, machine: period.description, events: [item]))
             }
         }
-        return timelinePage(context(path, title: "Timeline", section: .timeline), periods: periods)
+        return timelinePage(context(path, title: "Timeline", section: .timeline, data: collectionData("Timeline", path)), periods: periods)
     }
 
     private func source(_ source: Source, _ path: String) -> HTML {
-        sourcePage(context(path, title: source.fields.title, section: .sources, trail: [.sources]),
+        sourcePage(context(path, title: source.fields.title, section: .sources, trail: [.sources],
+                           entry: source.entry, type: "article", data: sourceData(source)),
                    title: source.fields.title, publisher: source.fields.publisher, url: source.fields.url,
                    date: source.fields.date.map(dateView), body: markdown(source.entry),
                    quotes: (site.quotesBySource[source.id] ?? []).map { quoteCard($0, from: path) },
@@ -131,7 +143,7 @@ struct PageRenderer: Sendable {
                         note: notes(counted(site.quotesBySource[source.id]?.count ?? 0, "quote"),
                                     counted(site.eventsBySource[source.id]?.count ?? 0, "event")))
         }
-        return sourcesListPage(context(path, title: "Sources", section: .sources), sources: sources)
+        return sourcesListPage(context(path, title: "Sources", section: .sources, data: collectionData("Sources", path)), sources: sources)
     }
 
     private func topic(_ topic: Topic, _ path: String) -> HTML {
@@ -142,7 +154,8 @@ struct PageRenderer: Sendable {
                 return CountedLink(Link(person.fields.name, url: url(path, person.page)), note: counted(quotes.count, "quote"))
             }
             .sorted { $0.link.title < $1.link.title }
-        return topicPage(context(path, title: topic.title, section: .topics, description: topic.summary, trail: [.topics]),
+        return topicPage(context(path, title: topic.title, section: .topics, description: topic.summary, trail: [.topics],
+                                 entry: topic.entry, data: topicData(topic)),
                          title: topic.title, summary: topic.summary, body: topic.entry.map(markdown) ?? .empty,
                          speakers: speakers, quotes: quotes.map { quoteCard($0, from: path) },
                          events: (site.eventsByTopic[topic.id] ?? []).map { eventItem($0, from: path) },
@@ -150,30 +163,45 @@ struct PageRenderer: Sendable {
     }
 
     private func topicsList(_ path: String) -> HTML {
-        topicsListPage(context(path, title: "Topics", section: .topics), topics: topicCounts(from: path))
+        topicsListPage(context(path, title: "Topics", section: .topics, data: collectionData("Topics", path)), topics: topicCounts(from: path))
     }
 
     private func plain(_ page: Page, _ path: String) -> HTML {
-        plainPage(context(path, title: page.fields.title, section: nil),
+        plainPage(context(path, title: page.fields.title, section: nil, entry: page.entry, type: "article",
+                          data: webPageData(page.fields.title, path)),
                   title: page.fields.title, body: markdown(page.entry), mentions: mentions(of: path))
+    }
+
+    private func search(_ path: String) -> HTML {
+        searchPage(context(path, title: "Search", section: .search, data: searchData(path)),
+                   indexScript: assets.searchIndex, searchScript: assets.searchScript)
     }
 
     private func notFound(_ path: String) -> HTML {
         // Served for any missing URL, so its links cannot be relative to where it sits.
-        var page = context(path, title: "Page not found", section: nil)
+        var page = context(path, title: "Page not found", section: nil, data: webPageData("Page not found", path))
         page.root = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
         return notFoundPage(page)
     }
 
     // MARK: - Shared views
 
-    private func context(_ path: String, title: String?, section: Section?, description: String? = nil, trail: [Section] = []) -> PageContext {
+    private func context(_ path: String, title: String?, section: Section?, description: String? = nil, trail: [Section] = [],
+                         entry: Entry? = nil, type: String = "website", data: JSON) -> PageContext {
         let root = SitePaths.root(from: path)
         let breadcrumbs = trail.isEmpty ? [] : [Link("Overview", url: root + "index.html")] + trail.map { Link($0.title, url: root + $0.path) }
-        return PageContext(siteTitle: site.config.title, siteDescription: site.config.description, pageTitle: title,
-                           description: description ?? site.config.description, language: site.config.language ?? "en",
-                           root: root, path: path, section: section, asOf: site.config.asOf.map(dateView), breadcrumbs: breadcrumbs,
-                           canonicalURL: site.config.baseURL.map { absoluteURL(base: $0, path: path) })
+        var page = PageContext(siteTitle: site.config.title, siteDescription: site.config.description, pageTitle: title,
+                               description: description ?? site.config.description, language: site.config.language ?? "en",
+                               root: root, path: path, section: section, asOf: site.config.asOf.map(dateView), breadcrumbs: breadcrumbs,
+                               canonicalURL: absolute(path))
+        page.stylesheet = assets.stylesheet
+        page.openGraphType = type
+        page.jsonLD = data.serialized()
+        if let editorial = entry?.editorial {
+            page.editorial = EditorialView(updated: editorial.updated.map(dateView),
+                                           corrections: (editorial.corrections ?? []).map { (dateView($0.date), $0.note) })
+        }
+        return page
     }
 
     private func quoteCard(_ quote: Quote, from path: String) -> QuoteCard {
@@ -231,12 +259,16 @@ struct PageRenderer: Sendable {
         }
     }
 
-    private func dateView(_ date: PartialDate) -> DateView {
+    func absolute(_ path: String) -> String {
+        absoluteURL(base: site.config.baseURL ?? "/", path: path)
+    }
+
+    func dateView(_ date: PartialDate) -> DateView {
         DateView(machine: date.description, display: date.display, isPartial: !date.isFullDate)
     }
 
     /// How an entry is named in lists and links; a quote by its speaker and words.
-    private func title(of entry: Entry) -> String {
+    func title(of entry: Entry) -> String {
         guard case .quote(let quote) = entry.fields else { return entry.title }
         return "\(site.person(quote.speaker)?.fields.name ?? quote.speaker): “\(quote.text)”"
     }

@@ -66,7 +66,9 @@ public struct Site: Sendable {
 
 /// The resolve stage: checks every reference and link, and derives what points where.
 enum SiteResolver {
-    static func resolve(config: SiteConfig, configPath: String, entries: [Entry], resolver: LinkResolver) -> Result<Site, BuildFailure> {
+    /// `drafts` are files left out of this build: a published entry may not point at one.
+    static func resolve(config: SiteConfig, configPath: String, entries: [Entry], resolver: LinkResolver,
+                        drafts: Set<String> = []) -> Result<Site, BuildFailure> {
         var problems: [Diagnostic] = []
         var overview: Item<OverviewFields>?
         var people: [Person] = [], quotes: [Quote] = [], events: [Event] = []
@@ -83,7 +85,12 @@ enum SiteResolver {
             }
         }
 
-        problems += checkConfig(config, path: configPath)
+        // An empty title means site.yaml itself was missing or unreadable, which is reported already.
+        if !config.title.isEmpty { problems += checkConfig(config, path: configPath) }
+        if drafts.contains("index.md") {
+            problems.append(Diagnostic(SourceLocation(path: configPath.replacingOccurrences(of: "site.yaml", with: "index.md")),
+                                       "the overview cannot be a draft: remove 'draft: true'"))
+        }
         for page in pages where SitePaths.reservedPageIDs.contains(page.id) {
             problems.append(Diagnostic(SourceLocation(path: page.entry.path), "page id '\(page.id)' is taken by the site's own /\(page.id)/ section: rename the file"))
         }
@@ -101,6 +108,10 @@ enum SiteResolver {
         // A file that exists but failed to parse has its own error; references to it are not reported again.
         func check(_ id: String, kind: ContentKind, field: String, item: Int? = nil, of entry: Entry) {
             let folder = kind.folder!
+            if drafts.contains("\(folder)/\(id).md") {
+                problems.append(Diagnostic(entry.lines.location(field, item: item), draftMessage("\(folder)/\(id).md")))
+                return
+            }
             guard !resolver.contentFiles.contains("\(folder)/\(id).md") else { return }
             let known = resolver.contentFiles.filter { $0.hasPrefix(folder + "/") }.map { String($0.dropFirst(folder.count + 1).dropLast(3)) }
             problems.append(Diagnostic(entry.lines.location(field, item: item),
@@ -129,6 +140,8 @@ enum SiteResolver {
         for use in topicUses {
             if let problem = ContentLoader.idProblem(use.id) {
                 problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item), "topic '\(use.id)': \(problem.replacingOccurrences(of: "file name", with: "name").replacingOccurrences(of: ".md", with: ""))"))
+            } else if drafts.contains("topics/\(use.id).md") {
+                problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item), draftMessage("topics/\(use.id).md")))
             } else if !declared.isEmpty, !declared.contains(use.id) {
                 problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item),
                                            "unknown topic '\(use.id)'\(didYouMean(use.id, in: declared)): add topics/\(use.id).md or use an existing topic"))
@@ -151,6 +164,8 @@ enum SiteResolver {
                     if !anchor.isEmpty, !entry.body.headingIDs.contains(anchor) {
                         problems.append(Diagnostic(location, "link to missing anchor '#\(anchor)' on this page\(didYouMean(anchor, in: entry.body.headingIDs))"))
                     }
+                case .content(let relativePath, _, _) where drafts.contains(relativePath):
+                    problems.append(Diagnostic(location, draftMessage(relativePath)))
                 case .content(let relativePath, let page, let anchor):
                     if let anchor, !anchor.isEmpty, let anchors = anchorsByPage[page], !anchors.contains(anchor) {
                         problems.append(Diagnostic(location, "link to missing anchor '#\(anchor)' in \(relativePath)\(didYouMean(anchor, in: anchors))"))
@@ -209,6 +224,10 @@ enum SiteResolver {
         return groups
     }
 
+    private static func draftMessage(_ relativePath: String) -> String {
+        "\(relativePath) is a draft, so its page is not built: publish it (remove 'draft: true') or build with --drafts"
+    }
+
     private static func kindNoun(_ kind: ContentKind) -> String {
         switch kind {
         case .event: return "timeline event"
@@ -231,6 +250,9 @@ enum SiteResolver {
 
     private static func checkConfig(_ config: SiteConfig, path: String) -> [Diagnostic] {
         var problems: [Diagnostic] = []
+        if config.baseURL == nil {
+            problems.append(Diagnostic(SourceLocation(path: path), "missing base_url: sitemap.xml, feed.xml and canonical links need the site's address; add 'base_url: https://…' to site.yaml or pass --base-url"))
+        }
         if let baseURL = config.baseURL, let problem = urlProblem(baseURL) {
             problems.append(Diagnostic(SourceLocation(path: path), "field 'base_url': \(problem)"))
         }

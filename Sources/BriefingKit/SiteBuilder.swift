@@ -7,6 +7,12 @@ public struct BuildOptions: Sendable {
     public var contentDisplayPath: String
     public var assetsFolder: URL
     public var outputFolder: URL
+    /// Include entries marked `draft: true`.
+    public var includeDrafts = false
+    /// Overrides `base_url` from site.yaml.
+    public var baseURL: String?
+    /// Name CSS and JS files after their contents (`style.1a2b3c4d5e.css`) so hosts can cache them forever.
+    public var fingerprintAssets = true
 
     /// Paths are taken relative to the current folder; `contentDisplayPath` defaults to `contentFolder` as given.
     public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public",
@@ -45,16 +51,31 @@ public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws(BuildError) -> BuildReport {
         let site = try resolveSite(options)
 
-        let pages = PageRenderer(site: site).renderAll()
-        let assets = try loadAssets(options.assetsFolder)
+        let publishing = Publishing(site: site)
+        let (assets, assetPaths) = fingerprint(try loadAssets(options.assetsFolder) + [publishing.searchIndex()],
+                                               enabled: options.fingerprintAssets)
+        let pages = PageRenderer(site: site, assets: assetPaths).renderAll()
+        let feeds = [publishing.sitemap(pages: pages.map(\.path)), publishing.robots(), publishing.feed(), publishing.data()]
 
         do {
-            let report = try OutputWriter.write(pages + assets, to: options.outputFolder,
+            let report = try OutputWriter.write(pages + assets + feeds, to: options.outputFolder,
                                                 protecting: [options.contentFolder, options.assetsFolder.deletingLastPathComponent()])
             return BuildReport(entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
                                pages: pages.count, write: report)
         } catch {
             throw .output(error)
+        }
+    }
+
+    /// Every check a build makes, writing nothing: the problems found, none if the site would build.
+    public static func check(_ options: BuildOptions) -> [Diagnostic] {
+        do {
+            _ = try resolveSite(options)
+            return []
+        } catch .content(let failure) {
+            return failure.diagnostics
+        } catch {
+            return [Diagnostic(SourceLocation(path: options.contentDisplayPath), error.description)]
         }
     }
 
@@ -77,7 +98,11 @@ public enum SiteBuilder {
         let markdownOptions = MarkdownOptions(allowRawHTML: config.rawHTML ?? false)
         let (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions)
 
-        let resolved = SiteResolver.resolve(config: config, configPath: configPath, entries: entries, resolver: resolver)
+        if let baseURL = options.baseURL { config.baseURL = baseURL }
+        let drafts = options.includeDrafts ? [] : entries.filter(\.editorial.isDraft)
+        let published = entries.filter { !drafts.map(\.relativePath).contains($0.relativePath) }
+        let resolved = SiteResolver.resolve(config: config, configPath: configPath, entries: published, resolver: resolver,
+                                            drafts: Set(drafts.map(\.relativePath)))
         var problems = loadProblems + configProblems + parseProblems
         switch resolved {
         case .success(let site) where problems.isEmpty:
@@ -88,6 +113,34 @@ public enum SiteBuilder {
             problems += found.diagnostics
         }
         throw .content(BuildFailure(problems))
+    }
+
+    /// Renames CSS and JS files after a hash of their bytes, and says where the pages find them.
+    static func fingerprint(_ assets: [OutputFile], enabled: Bool) -> ([OutputFile], AssetPaths) {
+        var renamed: [String: String] = [:]
+        let files = assets.map { asset -> OutputFile in
+            let name = asset.path as NSString
+            guard enabled, ["css", "js"].contains(name.pathExtension) else { return asset }
+            let path = "\(name.deletingPathExtension).\(contentHash(asset.contents)).\(name.pathExtension)"
+            renamed[asset.path] = path
+            return OutputFile(path: path, contents: asset.contents)
+        }
+        var paths = AssetPaths()
+        paths.stylesheet = renamed[paths.stylesheet] ?? paths.stylesheet
+        paths.searchScript = renamed[paths.searchScript] ?? paths.searchScript
+        paths.searchIndex = renamed[paths.searchIndex] ?? paths.searchIndex
+        return (files, paths)
+    }
+
+    /// 64-bit FNV-1a, as 10 hex digits: a cache key, not a security measure.
+    static func contentHash(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(10))
     }
 
     static func loadAssets(_ folder: URL) throws(BuildError) -> [OutputFile] {

@@ -6,7 +6,7 @@ import Foundation
 /// sub-path, and opened from disk, where a browser would show a folder listing instead.
 public enum SitePaths {
     /// List pages live in these folders; a page id may not take one of these names.
-    public static let reservedPageIDs: Set<String> = ["people", "quotes", "timeline", "sources", "topics", "assets", "404"]
+    public static let reservedPageIDs: Set<String> = ["people", "quotes", "timeline", "sources", "topics", "search", "assets", "404"]
 
     /// The output file of an entry, e.g. `people/vladimir-putin/index.html`.
     public static func page(_ kind: ContentKind, _ id: String) -> String {
@@ -24,6 +24,7 @@ public enum SitePaths {
     }
 
     public static let notFound = "404.html"
+    public static let search = "search/index.html"
 
     /// The output file for a content file path such as `people/x.md`, or for a list folder such as `quotes/`.
     static func page(forContentPath relativePath: String) -> String? {

@@ -3,10 +3,10 @@ import BriefingKit
 import Foundation
 
 @main
-struct Briefing: ParsableCommand {
+struct Briefing: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turns a news story kept as Markdown into a cross-linked briefing site.",
-        subcommands: [Build.self],
+        subcommands: [Build.self, Check.self, New.self],
         defaultSubcommand: Build.self
     )
 }
@@ -22,8 +22,17 @@ struct Paths: ParsableArguments {
     @Option(help: "The folder the site is written to. It is replaced whole on every successful build.")
     var output = "public"
 
+    @Flag(help: "Include entries marked 'draft: true'.")
+    var drafts = false
+
+    @Option(name: .customLong("base-url"), help: "The site's address for sitemap, feed and canonical links, instead of base_url in site.yaml.")
+    var baseURL: String?
+
     var buildOptions: BuildOptions {
-        BuildOptions(contentFolder: content, assetsFolder: assets, outputFolder: output)
+        var options = BuildOptions(contentFolder: content, assetsFolder: assets, outputFolder: output)
+        options.includeDrafts = drafts
+        options.baseURL = baseURL
+        return options
     }
 }
 

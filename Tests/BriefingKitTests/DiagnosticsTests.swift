@@ -43,7 +43,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(name: "number where a date belongs", files: ["quotes/number-date.md": quote.replacingOccurrences(of: "\"2025-05-11\"", with: "20250511")],
                  errors: ["content/quotes/number-date.md:4:7: error: field 'date': invalid date '20250511': write YYYY, YYYY-MM or YYYY-MM-DD"]),
         BadInput(name: "unknown field", files: ["quotes/typo.md": quote.replacingOccurrences(of: "source: report", with: "source: report\nmedum: post")],
-                 errors: ["content/quotes/typo.md:6:1: error: unknown field 'medum' in a quote (did you mean 'medium'?); allowed fields: speaker, text, date, source, event, medium, topics"]),
+                 errors: ["content/quotes/typo.md:6:1: error: unknown field 'medum' in a quote (did you mean 'medium'?); allowed fields: speaker, text, date, source, event, medium, topics, draft, updated, corrections"]),
         BadInput(name: "unknown speaker", files: ["quotes/who.md": quote.replacingOccurrences(of: "vladimir-putin", with: "vladimir-puttin")],
                  errors: ["content/quotes/who.md:2:1: error: unknown person 'vladimir-puttin' in 'speaker' (did you mean 'vladimir-putin'?): no file people/vladimir-puttin.md"]),
         BadInput(name: "unknown source", files: ["quotes/where.md": quote.replacingOccurrences(of: "source: report", with: "source: reuters")],

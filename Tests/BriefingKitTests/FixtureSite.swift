@@ -7,10 +7,13 @@ struct FixtureSite {
 
     init(_ files: [String: String] = FixtureSite.minimal) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("briefing-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("templates/assets"), withIntermediateDirectories: true)
-        try Data("body { margin: 0 }\n".utf8).write(to: root.appendingPathComponent("templates/assets/style.css"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: FixtureSite.repository.appendingPathComponent("templates/assets"),
+                                         to: root.appendingPathComponent("templates/assets"))
         for (path, text) in files { try write(path, text) }
     }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func write(_ path: String, _ text: String) throws {
         try write(path, Data(text.utf8))
@@ -75,7 +78,7 @@ struct FixtureSite {
     // MARK: - Content
 
     static let minimal: [String: String] = [
-        "site.yaml": "title: Test briefing\nas_of: \"2025-05-11\"\n",
+        "site.yaml": "title: Test briefing\nbase_url: https://news.example/briefing/\nas_of: \"2025-05-11\"\n",
         "index.md": "---\ntitle: Overview\n---\nSee [Putin](people/vladimir-putin.md).\n",
         "people/vladimir-putin.md": "---\nname: Vladimir Putin\nrole: President of Russia\n---\nProfile.\n",
         "sources/report.md": "---\ntitle: The report\npublisher: Unknown\n---\n",
@@ -83,7 +86,7 @@ struct FixtureSite {
 
     /// Every page kind and relation: two people, quotes, events, a source, topics, a page.
     static let full: [String: String] = [
-        "site.yaml": "title: Test briefing\ndescription: A test.\nas_of: \"2025-05-11\"\n",
+        "site.yaml": "title: Test briefing\ndescription: A test.\nbase_url: https://news.example/briefing/\nas_of: \"2025-05-11\"\n",
         "index.md": """
             ---
             title: The story at a glance

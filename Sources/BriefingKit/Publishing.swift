@@ -1,0 +1,210 @@
+import Foundation
+import Templates
+
+/// Files for hosts, crawlers, feed readers and other tools: sitemap, robots.txt, Atom feed,
+/// the whole graph as data.json, and the search index.
+struct Publishing: Sendable {
+    let site: Site
+
+    private var baseURL: String { site.config.baseURL ?? "/" }
+
+    func absolute(_ path: String) -> String { absoluteURL(base: baseURL, path: path) }
+
+    // MARK: - Sitemap and robots.txt
+
+    /// Every page but the 404 page, by absolute URL.
+    func sitemap(pages: [String]) -> OutputFile {
+        let lastModified = Dictionary(allEntries.compactMap { entry in
+            entry.editorial.updated.flatMap { $0.isFullDate ? (entry.page, $0.description) : nil }
+        }, uniquingKeysWith: { a, _ in a })
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for page in pages.sorted() where page != SitePaths.notFound {
+            xml += "<url><loc>\(xmlEscape(absolute(page)))</loc>"
+            if let date = lastModified[page] { xml += "<lastmod>\(date)</lastmod>" }
+            xml += "</url>\n"
+        }
+        xml += "</urlset>\n"
+        return OutputFile(path: "sitemap.xml", contents: Data(xml.utf8))
+    }
+
+    func robots() -> OutputFile {
+        OutputFile(path: "robots.txt", contents: Data("User-agent: *\nAllow: /\n\nSitemap: \(absolute("sitemap.xml"))\n".utf8))
+    }
+
+    // MARK: - Atom feed
+
+    /// Timeline events and quotes, newest first (RFC 4287). Dates carry no time of day, so each is
+    /// given as midnight UTC; a partial date as the first day of its period.
+    func feed() -> OutputFile {
+        struct Item {
+            var entry: Entry
+            var title: String
+            var summary: String
+            var published: PartialDate
+        }
+        let items = (site.events.map { Item(entry: $0.entry, title: $0.fields.title, summary: "\($0.fields.date.display): \($0.fields.title)", published: $0.fields.date) }
+            + site.quotes.map { quote in
+                let speaker = site.person(quote.fields.speaker)?.fields.name ?? quote.fields.speaker
+                return Item(entry: quote.entry, title: "\(speaker): “\(quote.fields.text)”", summary: "“\(quote.fields.text)” — \(speaker), \(quote.fields.date.display)", published: quote.fields.date)
+            })
+            .sorted { a, b in
+                let (aDate, bDate) = (a.entry.editorial.updated ?? a.published, b.entry.editorial.updated ?? b.published)
+                return aDate != bDate ? aDate > bDate : a.entry.page < b.entry.page
+            }
+
+        let newest = items.map { $0.entry.editorial.updated ?? $0.published }.max() ?? site.config.asOf ?? PartialDate(year: 1970)
+        let feedUpdated = max(newest, site.config.asOf ?? newest)
+        var xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(xmlEscape(site.config.language ?? "en"))">
+        <title>\(xmlEscape(site.config.title))</title>
+
+        """
+        if let description = site.config.description { xml += "<subtitle>\(xmlEscape(description))</subtitle>\n" }
+        xml += """
+        <id>\(xmlEscape(absolute("index.html")))</id>
+        <link rel="self" type="application/atom+xml" href="\(xmlEscape(absolute("feed.xml")))"/>
+        <link rel="alternate" type="text/html" href="\(xmlEscape(absolute("index.html")))"/>
+        <updated>\(timestamp(feedUpdated))</updated>
+        <author><name>\(xmlEscape(site.config.title))</name></author>
+
+        """
+        for item in items {
+            let url = absolute(item.entry.page)
+            var content = item.entry.body.html
+            for correction in item.entry.editorial.corrections ?? [] {
+                content += "<p><strong>Correction, \(HTML.escape(correction.date.display)):</strong> \(HTML.escape(correction.note))</p>\n"
+            }
+            xml += """
+            <entry>
+            <title>\(xmlEscape(item.title))</title>
+            <link rel="alternate" type="text/html" href="\(xmlEscape(url))"/>
+            <id>\(xmlEscape(url))</id>
+            <published>\(timestamp(item.published))</published>
+            <updated>\(timestamp(item.entry.editorial.updated ?? item.published))</updated>
+            <summary>\(xmlEscape(item.summary))</summary>
+
+            """
+            if !content.isEmpty {
+                xml += "<content type=\"html\" xml:base=\"\(xmlEscape(url))\">\(xmlEscape(content))</content>\n"
+            }
+            xml += "</entry>\n"
+        }
+        xml += "</feed>\n"
+        return OutputFile(path: "feed.xml", contents: Data(xml.utf8))
+    }
+
+    private func timestamp(_ date: PartialDate) -> String {
+        String(format: "%04d-%02d-%02dT00:00:00Z", date.year, date.month ?? 1, date.day ?? 1)
+    }
+
+    // MARK: - data.json
+
+    /// The whole briefing as data, ids and relations included, for other tools.
+    func data() -> OutputFile {
+        func date(_ value: PartialDate?) -> JSON? { value.map { .string($0.description) } }
+        func ids<T>(_ items: [Item<T>]?) -> JSON { .strings((items ?? []).map(\.id)) }
+        let people = site.people.map { person in
+            JSON.object([
+                "id": .string(person.id), "url": .string(absolute(person.page)), "name": .string(person.fields.name),
+                "role": .string(person.fields.role), "kind": .string((person.fields.kind ?? .person).rawValue),
+                "country": .string(person.fields.country), "aliases": .strings(person.fields.aliases ?? []),
+                "summary": .string(person.fields.summary),
+                "quotes": ids(site.quotesBySpeaker[person.id]), "events": ids(site.eventsByPerson[person.id]),
+            ])
+        }
+        let quotes = site.quotes.map { quote in
+            JSON.object([
+                "id": .string(quote.id), "url": .string(absolute(quote.page)), "speaker": .string(quote.fields.speaker),
+                "text": .string(quote.fields.text), "date": date(quote.fields.date), "source": .string(quote.fields.source),
+                "event": .string(quote.fields.event), "medium": .string(quote.fields.medium),
+                "topics": .strings(quote.fields.topics ?? []), "updated": date(quote.entry.editorial.updated),
+            ])
+        }
+        let events = site.events.map { event in
+            JSON.object([
+                "id": .string(event.id), "url": .string(absolute(event.page)), "title": .string(event.fields.title),
+                "date": date(event.fields.date), "time": .string(event.fields.time),
+                "people": .strings(event.fields.people ?? []), "sources": .strings(event.fields.sources ?? []),
+                "topics": .strings(event.fields.topics ?? []), "quotes": ids(site.quotesByEvent[event.id]),
+                "updated": date(event.entry.editorial.updated),
+            ])
+        }
+        let sources = site.sources.map { source in
+            JSON.object([
+                "id": .string(source.id), "url": .string(absolute(source.page)), "title": .string(source.fields.title),
+                "publisher": .string(source.fields.publisher), "link": .string(source.fields.url), "date": date(source.fields.date),
+                "quotes": ids(site.quotesBySource[source.id]), "events": ids(site.eventsBySource[source.id]),
+            ])
+        }
+        let topics = site.topics.map { topic in
+            JSON.object([
+                "id": .string(topic.id), "url": .string(absolute(topic.page)), "title": .string(topic.title),
+                "summary": .string(topic.summary),
+                "quotes": ids(site.quotesByTopic[topic.id]), "events": ids(site.eventsByTopic[topic.id]),
+            ])
+        }
+        let document = JSON.object([
+            "site": .object([
+                "title": .string(site.config.title), "description": .string(site.config.description),
+                "language": .string(site.config.language ?? "en"), "base_url": .string(site.config.baseURL),
+                "as_of": date(site.config.asOf),
+            ]),
+            "people": .array(people), "quotes": .array(quotes), "events": .array(events),
+            "sources": .array(sources), "topics": .array(topics),
+        ])
+        return OutputFile(path: "data.json", contents: Data((document.serialized() + "\n").utf8))
+    }
+
+    // MARK: - Search index
+
+    /// A script that sets `briefingSearchIndex`: a script rather than JSON, because pages opened
+    /// from disk may load scripts but not fetch files. URLs are relative to the site root.
+    func searchIndex() -> OutputFile {
+        var items: [JSON] = site.people.map { person in
+            .object(["kind": "Person", "title": .string(person.fields.name), "detail": .string(person.fields.role),
+                     "terms": .string(([person.fields.summary ?? ""] + (person.fields.aliases ?? [])).joined(separator: " ")),
+                     "url": .string(person.page)])
+        }
+        items += site.quotes.map { quote in
+            let speaker = site.person(quote.fields.speaker)
+            return .object(["kind": "Quote", "title": .string("“\(quote.fields.text)”"),
+                            "detail": .string("\(speaker?.fields.name ?? quote.fields.speaker), \(quote.fields.date.display)"),
+                            "terms": .string((speaker?.fields.aliases ?? []).joined(separator: " ") + " " + (quote.fields.medium ?? "")),
+                            "url": .string(quote.page)])
+        }
+        items += site.events.map { event in
+            let people = (event.fields.people ?? []).compactMap { site.person($0)?.fields.name }
+            return .object(["kind": "Event", "title": .string(event.fields.title), "detail": .string(event.fields.date.display),
+                            "terms": .string(people.joined(separator: " ")), "url": .string(event.page)])
+        }
+        items += site.topics.map { topic in
+            .object(["kind": "Topic", "title": .string(topic.title), "detail": .string(topic.summary ?? ""), "terms": "", "url": .string(topic.page)])
+        }
+        let script = "window.briefingSearchIndex = \(JSON.array(items).serialized());\n"
+        return OutputFile(path: "assets/search-index.js", contents: Data(script.utf8))
+    }
+
+    private var allEntries: [Entry] {
+        [site.overview.entry] + site.people.map(\.entry) + site.quotes.map(\.entry) + site.events.map(\.entry)
+            + site.sources.map(\.entry) + site.pages.map(\.entry) + site.topics.compactMap(\.entry)
+    }
+}
+
+/// Escapes text for XML content and attribute values.
+func xmlEscape(_ text: String) -> String {
+    var escaped = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "&": escaped += "&amp;"
+        case "<": escaped += "&lt;"
+        case ">": escaped += "&gt;"
+        case "\"": escaped += "&quot;"
+        case "'": escaped += "&apos;"
+        // Control characters are not allowed in XML 1.0 at all.
+        case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}": escaped += "\u{FFFD}"
+        default: escaped.unicodeScalars.append(scalar)
+        }
+    }
+    return escaped
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import BriefingKit
+import Foundation
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the content as a build would, writing nothing.",
+        discussion: "Exits 0 when the site would build, 1 when it would not, listing every problem."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var paths: Paths
+
+    @Option(help: "How to print problems: text (path:line:col: error: message, to standard error) or json (to standard output).")
+    var format: Format = .text
+
+    func run() throws {
+        let problems = SiteBuilder.check(paths.buildOptions)
+        switch format {
+        case .json:
+            print(Diagnostic.jsonReport(problems))
+        case .text where problems.isEmpty:
+            print("No problems found in \(paths.content)/.")
+        case .text:
+            FileHandle.standardError.write(Data((BuildFailure(problems).description.replacingOccurrences(of: "build failed", with: "check failed")
+                .replacingOccurrences(of: "; public output left unchanged", with: "") + "\n").utf8))
+        }
+        if !problems.isEmpty { throw ExitCode.failure }
+    }
+}
