@@ -111,19 +111,30 @@ public enum ContentLoader {
     // MARK: - Files
 
     /// Every file below `folder`, relative, sorted; hidden files and editor backups skipped.
+    /// `readdir` reports each entry's type, so no file is `stat`ed.
     static func listFiles(in folder: URL) -> [String] {
-        let rootPath = folder.standardizedFileURL.path
-        guard let enumerator = FileManager.default.enumerator(atPath: rootPath) else { return [] }
         var paths: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            if name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".swp") {
-                if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { enumerator.skipDescendants() }
-                continue
+        func walk(_ directory: String, prefix: String) {
+            guard let handle = opendir(directory) else { return }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".swp") { continue }
+                let path = directory + "/" + name
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                    var info = stat()
+                    guard stat(path, &info) == 0 else { continue }
+                    type = (info.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+                }
+                if type == UInt8(DT_DIR) {
+                    walk(path, prefix: prefix + name + "/")
+                } else {
+                    paths.append(prefix + name)
+                }
             }
-            if enumerator.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { continue }
-            paths.append(relative)
         }
+        walk(folder.standardizedFileURL.path, prefix: "")
         return paths.sorted()
     }
 

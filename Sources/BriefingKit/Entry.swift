@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Yams
 
 /// The typed front matter of one entry.
 public enum EntryFields: Sendable, Hashable {
@@ -52,7 +53,13 @@ public struct Entry: Sendable {
 enum EntryParser {
     /// Parses every file; Markdown rendering runs on all cores.
     static func parse(_ files: [SourceFile], resolver: LinkResolver, options: MarkdownOptions) -> ([Entry], [Diagnostic]) {
-        let results = files.concurrentMap { file in parse(file, resolver: resolver, options: options) }
+        // In batches, so each batch makes one YAMLDecoder (making one reads the whole environment).
+        let batchSize = max(1, files.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
+        let batches = stride(from: 0, to: files.count, by: batchSize).map { Array(files[$0..<min($0 + batchSize, files.count)]) }
+        let results = batches.concurrentMap { batch in
+            let decoder = YAMLDecoder()
+            return batch.map { file in parse(file, resolver: resolver, options: options, decoder: decoder) }
+        }.flatMap { $0 }
         var entries: [Entry] = []
         var problems: [Diagnostic] = []
         for result in results {
@@ -64,7 +71,7 @@ enum EntryParser {
         return (entries, problems)
     }
 
-    static func parse(_ file: SourceFile, resolver: LinkResolver, options: MarkdownOptions) -> Result<Entry, BuildFailure> {
+    static func parse(_ file: SourceFile, resolver: LinkResolver, options: MarkdownOptions, decoder: YAMLDecoder) -> Result<Entry, BuildFailure> {
         let split: FrontMatterSplit
         switch FrontMatterParser.split(file.text, path: file.path) {
         case .success(let value): split = value
@@ -72,7 +79,7 @@ enum EntryParser {
         }
 
         func decode<Fields: FrontMatterFields>(_ type: Fields.Type, _ wrap: (Fields) -> EntryFields) -> Result<(EntryFields, EditorialFields, FieldLines), BuildFailure> {
-            FrontMatterParser.decode(type, yaml: split.yaml, path: file.path, firstLine: split.yamlFirstLine).map { (wrap($0.fields), $0.editorial, $0.lines) }
+            FrontMatterParser.decode(type, yaml: split.yaml, path: file.path, firstLine: split.yamlFirstLine, decoder: decoder).map { (wrap($0.fields), $0.editorial, $0.lines) }
         }
         let decoded: Result<(EntryFields, EditorialFields, FieldLines), BuildFailure>
         switch file.kind {

@@ -56,22 +56,35 @@ enum FrontMatterParser {
         if text.isEmpty {
             return .failure(Diagnostic(start, "empty file: expected front matter starting with a line '---'"))
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.first.map({ $0.trimmingCharacters(in: .whitespaces) == "---" }) == true else {
-            return .failure(Diagnostic(start, "missing front matter: the file must start with a line '---', then the fields, then a line '---'"))
+        // Scan lines as UTF-8 bytes: only the front matter's lines are looked at, never the body's.
+        let bytes = text.utf8
+        var lineStart = bytes.startIndex
+        var lineNumber = 1
+        var yamlStart: String.Index?
+        while lineStart < bytes.endIndex {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let line = text[lineStart..<lineEnd]
+            let fence = line.count < 16 && line.trimmingCharacters(in: .whitespaces) == "---"
+            let next = lineEnd == bytes.endIndex ? lineEnd : bytes.index(after: lineEnd)
+            if lineNumber == 1 {
+                guard fence else {
+                    return .failure(Diagnostic(start, "missing front matter: the file must start with a line '---', then the fields, then a line '---'"))
+                }
+                yamlStart = next
+            } else if fence, let yamlStart {
+                let yaml = String(text[yamlStart..<lineStart].dropLast(lineStart > yamlStart ? 1 : 0))
+                return .success(FrontMatterSplit(yaml: yaml, yamlFirstLine: 2, body: String(text[next...]), bodyFirstLine: lineNumber + 1))
+            }
+            lineStart = next
+            lineNumber += 1
         }
-        lines.removeFirst()
-        guard let closing = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
-            return .failure(Diagnostic(start, "front matter is not closed: add a line '---' after the last field"))
-        }
-        let yaml = lines[..<closing].joined(separator: "\n")
-        let body = lines[(closing + 1)...].joined(separator: "\n")
-        return .success(FrontMatterSplit(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: closing + 3))
+        return .failure(Diagnostic(start, "front matter is not closed: add a line '---' after the last field"))
     }
 
     /// Decodes `yaml` (which starts at `firstLine` of the file at `path`) into `Fields`.
+    /// `decoder` is passed in because creating a `YAMLDecoder` reads the whole process environment.
     static func decode<Fields: FrontMatterFields>(
-        _ type: Fields.Type, yaml: String, path: String, firstLine: Int
+        _ type: Fields.Type, yaml: String, path: String, firstLine: Int, decoder: YAMLDecoder = YAMLDecoder()
     ) -> Result<FrontMatter<Fields>, BuildFailure> {
         let startOfFrontMatter = SourceLocation(path: path, line: max(1, firstLine - 1))
         func at(_ mark: Mark?) -> SourceLocation {
@@ -112,7 +125,6 @@ enum FrontMatterParser {
         }
 
         do {
-            let decoder = YAMLDecoder()
             let fields = try decoder.decode(Fields.self, from: root)
             let editorial = Fields.hasEditorialFields ? try decoder.decode(EditorialFields.self, from: root) : EditorialFields()
             problems += emptyRequiredStrings(in: fields, lines: lines)

@@ -47,21 +47,24 @@ struct PageRenderer: Sendable {
 
     private func overview(_ path: String) -> HTML {
         let overview = site.overview
-        let keyQuotes = site.quotes.suffix(6).reversed().map { quoteCard($0, from: path) }
         return overviewPage(context(path, title: nil, section: .overview, description: overview.fields.summary, entry: overview.entry, data: overviewData(path)),
                             title: overview.fields.title, summary: overview.fields.summary, body: markdown(overview.entry),
                             people: site.people.filter { $0.fields.kind != .government && $0.fields.kind != .organisation }.map { personCard($0, from: path) },
-                            quotes: keyQuotes, events: site.events.map { eventItem($0, from: path) },
+                            positions: positions(from: path), events: site.events.map { eventItem($0, from: path) },
                             topics: topicCounts(from: path))
     }
 
     private func person(_ person: Person, _ path: String) -> HTML {
-        personPage(context(path, title: person.fields.name, section: .people, description: person.fields.summary, trail: [.people],
+        let quotes = site.quotesBySpeaker[person.id] ?? []
+        return personPage(context(path, title: person.fields.name, section: .people, description: person.fields.summary, trail: [.people],
                            entry: person.entry, type: "profile", data: personData(person)),
                    name: person.fields.name, role: person.fields.role, kindLabel: kindLabel(person.fields.kind),
                    country: person.fields.country, aliases: person.fields.aliases ?? [], summary: person.fields.summary,
-                   body: markdown(person.entry),
-                   quotes: (site.quotesBySpeaker[person.id] ?? []).map { quoteCard($0, from: path) },
+                   body: markdown(person.entry), topics: topicsQuoted(on: quotes, from: path),
+                   quotes: mostFirst(groupedByTopic(quotes), by: { $0.topic == nil ? -1 : $0.quotes.count }).map { topic, quotes in
+                       TopicQuotes(topic: topic.map { Link($0.title, url: url(path, $0.page)) }, summary: nil,
+                                   quotes: quotes.map { quoteCard($0, from: path) }, total: quotes.count)
+                   },
                    events: (site.eventsByPerson[person.id] ?? []).map { eventItem($0, from: path) },
                    mentions: mentions(of: path))
     }
@@ -225,6 +228,44 @@ struct PageRenderer: Sendable {
     private func personCard(_ person: Person, from path: String) -> PersonCard {
         PersonCard(name: person.fields.name, url: url(path, person.page), role: person.fields.role, summary: person.fields.summary,
                    kindLabel: kindLabel(person.fields.kind), quoteCount: site.quotesBySpeaker[person.id]?.count ?? 0)
+    }
+
+    /// The overview's positions: per topic, each speaker's latest quote filed under it; the most voices first.
+    private func positions(from path: String) -> [TopicQuotes] {
+        let shownTopics = 6, shownSpeakers = 6
+        let groups = groupedByTopic(site.quotes).compactMap { topic, quotes -> TopicQuotes? in
+            guard let topic else { return nil }
+            var speakers: [String] = []
+            var latest: [String: Quote] = [:]
+            for quote in quotes.reversed() where latest[quote.fields.speaker] == nil {
+                latest[quote.fields.speaker] = quote
+                speakers.append(quote.fields.speaker)
+            }
+            // Newest voices are kept when there are too many; they read oldest first, as the timeline does.
+            let shown = speakers.prefix(shownSpeakers).reversed().compactMap { latest[$0] }
+            return TopicQuotes(topic: Link(topic.title, url: url(path, topic.page)), summary: topic.summary,
+                               quotes: shown.map { quoteCard($0, from: path) }, total: speakers.count)
+        }
+        return Array(mostFirst(groups, by: \.total).prefix(shownTopics))
+    }
+
+    /// A stable sort, largest `measure` first.
+    private func mostFirst<Element>(_ items: [Element], by measure: (Element) -> Int) -> [Element] {
+        items.enumerated().sorted { (-measure($0.element), $0.offset) < (-measure($1.element), $1.offset) }.map(\.element)
+    }
+
+    /// Quotes filed under their first topic, in topic order; those without a topic come last, under nil.
+    private func groupedByTopic(_ quotes: [Quote]) -> [(topic: Topic?, quotes: [Quote])] {
+        let groups = Dictionary(grouping: quotes) { $0.fields.topics?.first }
+        var result: [(topic: Topic?, quotes: [Quote])] = site.topics.compactMap { topic in groups[topic.id].map { (topic, $0) } }
+        if let untopical = groups[nil] { result.append((nil, untopical)) }
+        return result
+    }
+
+    /// Every topic a list of quotes touches, in topic order.
+    private func topicsQuoted(on quotes: [Quote], from path: String) -> [Link] {
+        let ids = Set(quotes.flatMap { $0.fields.topics ?? [] })
+        return site.topics.filter { ids.contains($0.id) }.map { Link($0.title, url: url(path, $0.page)) }
     }
 
     private func topicLinks(_ ids: [String]?, from path: String) -> [Link] {

@@ -99,10 +99,9 @@ public enum SiteBuilder {
         let (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions)
 
         if let baseURL = options.baseURL { config.baseURL = baseURL }
-        let drafts = options.includeDrafts ? [] : entries.filter(\.editorial.isDraft)
-        let published = entries.filter { !drafts.map(\.relativePath).contains($0.relativePath) }
-        let resolved = SiteResolver.resolve(config: config, configPath: configPath, entries: published, resolver: resolver,
-                                            drafts: Set(drafts.map(\.relativePath)))
+        let drafts = options.includeDrafts ? [] : Set(entries.filter(\.editorial.isDraft).map(\.relativePath))
+        let published = entries.filter { !drafts.contains($0.relativePath) }
+        let resolved = SiteResolver.resolve(config: config, configPath: configPath, entries: published, resolver: resolver, drafts: drafts)
         var problems = loadProblems + configProblems + parseProblems
         switch resolved {
         case .success(let site) where problems.isEmpty:

@@ -38,18 +38,14 @@ public enum SitePaths {
         return page(kind, String(parts[1].dropLast(3)))
     }
 
-    /// The relative URL from the page written at `from` to the file at `to`, both output paths.
+    /// The relative URL from the page written at `from` to the file at `to`, both output paths:
+    /// up to the root, then down, so it is cheap and the same from every page of a folder.
     public static func relative(from: String, to: String) -> String {
-        let fromFolders = from.split(separator: "/").dropLast()
-        let target = to.split(separator: "/")
-        var common = 0
-        while common < fromFolders.count, common < target.count - 1, fromFolders[common] == target[common] { common += 1 }
-        let ups = Array(repeating: "..", count: fromFolders.count - common)
-        return (ups + target[common...].map(String.init)).joined(separator: "/")
+        root(from: from) + to
     }
 
     /// The root folder, relative to the page at `from`: "" or "../../".
     public static func root(from: String) -> String {
-        String(repeating: "../", count: from.split(separator: "/").count - 1)
+        String(repeating: "../", count: from.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) })
     }
 }

@@ -31,9 +31,9 @@ import Testing
     }
 
     @Test func relativePaths() {
-        #expect(SitePaths.relative(from: "people/a/index.html", to: "people/b/index.html") == "../b/index.html")
+        #expect(SitePaths.relative(from: "people/a/index.html", to: "people/b/index.html") == "../../people/b/index.html")
         #expect(SitePaths.relative(from: "index.html", to: "assets/style.css") == "assets/style.css")
-        #expect(SitePaths.relative(from: "people/index.html", to: "people/a/index.html") == "a/index.html")
+        #expect(SitePaths.relative(from: "people/index.html", to: "people/a/index.html") == "../people/a/index.html")
         #expect(SitePaths.root(from: "quotes/q/index.html") == "../../")
     }
 }
