@@ -39,25 +39,28 @@ enum OutputWriter {
         }
 
         var report = WriteReport(written: 0, unchanged: 0, removed: 0)
-        var createdFolders: Set<String> = [""]
         do {
-            for file in files.sorted(by: { $0.path < $1.path }) {
-                let folder = (file.path as NSString).deletingLastPathComponent
-                if !createdFolders.contains(folder) {
-                    try fileManager.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
-                    var ancestor = folder
-                    while !ancestor.isEmpty { createdFolders.insert(ancestor); ancestor = (ancestor as NSString).deletingLastPathComponent }
+            let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
+            for folder in folders.sorted() {
+                try fileManager.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+            }
+            // Each file: unchanged ones are linked from the old site, the rest written; both cores busy.
+            let outcomes = files.concurrentMap { file -> Bool? in
+                let previous = output.appendingPathComponent(file.path).path
+                let target = staging.appendingPathComponent(file.path).path
+                if let old = FileManager.default.contents(atPath: previous), old == file.contents, link(previous, target) == 0 {
+                    return false
                 }
-                let previous = output.appendingPathComponent(file.path)
-                let target = staging.appendingPathComponent(file.path)
-                if let old = fileManager.contents(atPath: previous.path), old == file.contents, link(previous.path, target.path) == 0 {
-                    report.unchanged += 1
-                } else {
-                    guard fileManager.createFile(atPath: target.path, contents: file.contents) else {
-                        throw OutputError("cannot write \(target.path)")
-                    }
+                return FileManager.default.createFile(atPath: target, contents: file.contents) ? true : nil
+            }
+            for (file, outcome) in zip(files, outcomes) {
+                switch outcome {
+                case .none: throw OutputError("cannot write \(staging.appendingPathComponent(file.path).path)")
+                case .some(true):
                     report.written += 1
                     report.changedPaths.append(file.path)
+                case .some(false):
+                    report.unchanged += 1
                 }
             }
             _ = fileManager.createFile(atPath: staging.appendingPathComponent(markerName).path,

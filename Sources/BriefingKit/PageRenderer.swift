@@ -19,8 +19,9 @@ struct PageRenderer: Sendable {
     let site: Site
     let assets: AssetPaths
 
-    func renderAll() -> [OutputFile] {
-        var jobs: [@Sendable () -> OutputFile] = [
+    /// Every page, with `extra` files rendered on the same cores.
+    func renderAll(alongside extra: [@Sendable () -> OutputFile] = []) -> [OutputFile] {
+        var jobs: [@Sendable () -> OutputFile] = extra + [
             { file(SitePaths.page(.overview, "index")) { overview($0) } },
             { file(SitePaths.list(.person)) { peopleList($0) } },
             { file(SitePaths.list(.quote)) { quotesList($0) } },

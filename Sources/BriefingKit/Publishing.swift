@@ -193,18 +193,26 @@ struct Publishing: Sendable {
 
 /// Escapes text for XML content and attribute values.
 func xmlEscape(_ text: String) -> String {
-    var escaped = ""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": escaped += "&amp;"
-        case "<": escaped += "&lt;"
-        case ">": escaped += "&gt;"
-        case "\"": escaped += "&quot;"
-        case "'": escaped += "&apos;"
-        // Control characters are not allowed in XML 1.0 at all.
-        case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}": escaped += "\u{FFFD}"
-        default: escaped.unicodeScalars.append(scalar)
+    let bytes = text.utf8
+    func needsWork(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+    }
+    guard bytes.contains(where: needsWork) else { return text }
+    var output: [UInt8] = []
+    output.reserveCapacity(bytes.count + bytes.count / 8)
+    for byte in bytes {
+        switch byte {
+        case UInt8(ascii: "&"): output += Array("&amp;".utf8)
+        case UInt8(ascii: "<"): output += Array("&lt;".utf8)
+        case UInt8(ascii: ">"): output += Array("&gt;".utf8)
+        case UInt8(ascii: "\""): output += Array("&quot;".utf8)
+        case UInt8(ascii: "'"): output += Array("&apos;".utf8)
+        case UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): output.append(byte)
+        // Other control characters are not allowed in XML 1.0 at all.
+        case 0..<0x20: output += Array("\u{FFFD}".utf8)
+        default: output.append(byte)
         }
     }
-    return escaped
+    return String(decoding: output, as: UTF8.self)
 }

@@ -54,14 +54,14 @@ public enum SiteBuilder {
         let publishing = Publishing(site: site)
         let (assets, assetPaths) = fingerprint(try loadAssets(options.assetsFolder) + [publishing.searchIndex()],
                                                enabled: options.fingerprintAssets)
-        let pages = PageRenderer(site: site, assets: assetPaths).renderAll()
-        let feeds = [publishing.sitemap(pages: pages.map(\.path)), publishing.robots(), publishing.feed(), publishing.data()]
+        let pages = PageRenderer(site: site, assets: assetPaths).renderAll(alongside: [publishing.feed, publishing.data, publishing.robots])
+        let feeds = [publishing.sitemap(pages: pages.map(\.path).filter { $0.hasSuffix(".html") })]
 
         do {
             let report = try OutputWriter.write(pages + assets + feeds, to: options.outputFolder,
                                                 protecting: [options.contentFolder, options.assetsFolder.deletingLastPathComponent()])
             return BuildReport(entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
-                               pages: pages.count, write: report)
+                               pages: pages.filter { $0.path.hasSuffix(".html") }.count, write: report)
         } catch {
             throw .output(error)
         }
