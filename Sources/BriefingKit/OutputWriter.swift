@@ -22,7 +22,7 @@ enum OutputWriter {
     /// Marks a folder as written by briefing, so it is never asked to replace anything else.
     static let markerName = ".briefing-output"
 
-    static func write(_ files: [OutputFile], to output: URL, protecting protected: [URL]) throws(OutputError) -> WriteReport {
+    static func write(_ files: [OutputFile], to output: URL, record: BuildRecord, protecting protected: [URL]) throws(OutputError) -> WriteReport {
         let fileManager = FileManager.default
         let output = output.standardizedFileURL
         try checkSafe(output, protecting: protected)
@@ -63,8 +63,7 @@ enum OutputWriter {
                     report.unchanged += 1
                 }
             }
-            _ = fileManager.createFile(atPath: staging.appendingPathComponent(markerName).path,
-                                   contents: Data("This folder is written by `briefing build`; it is replaced whole on every build.\n".utf8))
+            _ = fileManager.createFile(atPath: staging.appendingPathComponent(markerName).path, contents: Data(record.markerText.utf8))
         } catch let error as OutputError {
             try? fileManager.removeItem(at: staging)
             throw error

@@ -49,6 +49,11 @@ public enum BuildError: Error, Sendable, CustomStringConvertible {
 /// Each stage collects every problem it finds; the build stops before writing if there is any.
 public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws(BuildError) -> BuildReport {
+        let stamp = BuildRecord.stamp(for: options)
+        if let previous = BuildRecord.read(from: options.outputFolder), previous.stamp == stamp {
+            return BuildReport(entries: previous.entries, pages: previous.pages,
+                               write: WriteReport(written: 0, unchanged: previous.files, removed: 0))
+        }
         let site = try resolveSite(options)
 
         let publishing = Publishing(site: site)
@@ -58,10 +63,13 @@ public enum SiteBuilder {
         let feeds = [publishing.sitemap(pages: pages.map(\.path).filter { $0.hasSuffix(".html") })]
 
         do {
-            let report = try OutputWriter.write(pages + assets + feeds, to: options.outputFolder,
+            let files = pages + assets + feeds
+            let record = BuildRecord(stamp: stamp,
+                                     entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
+                                     pages: pages.filter { $0.path.hasSuffix(".html") }.count, files: files.count)
+            let report = try OutputWriter.write(files, to: options.outputFolder, record: record,
                                                 protecting: [options.contentFolder, options.assetsFolder.deletingLastPathComponent()])
-            return BuildReport(entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
-                               pages: pages.filter { $0.path.hasSuffix(".html") }.count, write: report)
+            return BuildReport(entries: record.entries, pages: record.pages, write: report)
         } catch {
             throw .output(error)
         }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// What the output folder's marker file remembers of the build that wrote it, so that a build
+/// whose inputs have not changed since can stop before reading any content.
+struct BuildRecord: Sendable, Hashable {
+    /// A digest of every input: content and asset files (path, size, modification time), the
+    /// generator binary, and the build options.
+    var stamp: String
+    var entries: Int
+    var pages: Int
+    var files: Int
+
+    private static let heading = "This folder is written by `briefing build`; it is replaced whole on every build.\n"
+
+    var markerText: String {
+        BuildRecord.heading + "stamp \(stamp)\nentries \(entries)\npages \(pages)\nfiles \(files)\n"
+    }
+
+    /// The record in the output folder's marker, if it has one.
+    static func read(from output: URL) -> BuildRecord? {
+        guard let text = try? String(contentsOf: output.appendingPathComponent(OutputWriter.markerName), encoding: .utf8) else { return nil }
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
+        }
+        guard let stamp = values["stamp"], let entries = values["entries"].flatMap(Int.init),
+              let pages = values["pages"].flatMap(Int.init), let files = values["files"].flatMap(Int.init) else { return nil }
+        return BuildRecord(stamp: stamp, entries: entries, pages: pages, files: files)
+    }
+
+    /// Digest of the inputs of a build with `options`; it changes when any input file is added,
+    /// removed, resized or touched, when the generator is rebuilt, or when an option changes.
+    static func stamp(for options: BuildOptions) -> String {
+        var digest = "options \(options.contentFolder.path) \(options.assetsFolder.path) \(options.includeDrafts) "
+            + "\(options.baseURL ?? "-") \(options.fingerprintAssets)\n"
+        digest += "generator " + fileIdentity(Bundle.main.executablePath ?? CommandLine.arguments[0]) + "\n"
+        for folder in [options.contentFolder, options.assetsFolder] {
+            for path in ContentLoader.listFiles(in: folder) {
+                digest += path + " " + fileIdentity(folder.appendingPathComponent(path).path) + "\n"
+            }
+        }
+        return SiteBuilder.contentHash(Data(digest.utf8)) + String(digest.utf8.count, radix: 16)
+    }
+
+    private static func fileIdentity(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "missing" }
+        return "\(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }
+}

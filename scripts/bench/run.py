@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""`make bench`: builds synthetic briefings with briefing and with Hugo, side by side, and reports
+wall time, CPU time and peak memory for each, the ratio ours/Hugo, and the floor: the cmark-gfm
+command rendering the same Markdown plus copying an output tree of the same size.
+
+Commands are run in alternation (ours, Hugo, floor, ours, ...) so that a slow moment of the
+machine's disk or a busy neighbour falls on all of them alike. Each run is a child process; its
+CPU time and peak RSS come from wait4().
+"""
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BRIEFING = os.path.join(ROOT, ".build", "release", "briefing")
+WORK = os.environ.get("BENCH_DIR", os.path.join(ROOT, ".build-bench"))
+
+
+def run(command, cwd):
+    """Runs `command`; returns (wall seconds, CPU seconds, peak RSS in MB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    error = process.stderr.read().decode()
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{error}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def remove(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def measure(size, runs):
+    site = os.path.join(WORK, f"site-{size}")
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench", "generate.py"), str(size), site], check=True,
+                   stdout=subprocess.DEVNULL)
+    ours_out, hugo_out, floor_out = (os.path.join(site, name) for name in ("public", "hugo-public", "floor-public"))
+    bodies = os.path.join(site, "bodies.md")
+    with open(bodies, "w") as out:
+        for folder, _, files in sorted(os.walk(os.path.join(site, "content"))):
+            for name in sorted(files):
+                if name.endswith(".md"):
+                    text = open(os.path.join(folder, name)).read()
+                    out.write(text.split("\n---\n", 1)[-1] + "\n")
+    assets = os.path.join(ROOT, "templates", "assets")
+    ours = [BRIEFING, "build", "--content", os.path.join(site, "content"), "--assets", assets, "--output", ours_out]
+    hugo = ["hugo", "--quiet", "--source", os.path.join(site, "hugo"), "--destination", hugo_out]
+    floor_render = ["cmark-gfm", "--unsafe", "-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist", bodies]
+
+    results = {"ours": [], "hugo": [], "floor": [], "noop": []}
+    for _ in range(runs):
+        remove(ours_out)
+        results["ours"].append(run(ours, site))
+        results["noop"].append(run(ours, site))
+        remove(hugo_out)
+        results["hugo"].append(run(hugo, site))
+        remove(floor_out)
+        render = run(floor_render, site)
+        copy = run(["cp", "-r", ours_out, floor_out], site)
+        results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
+    return {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
+
+
+def main():
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000 10000 100000").split()]
+    os.makedirs(WORK, exist_ok=True)
+    cores = os.cpu_count()
+    hugo_version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
+    print(f"Machine: {cores} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB; Hugo {hugo_version}; "
+          f"cmark-gfm {subprocess.run(['cmark-gfm', '--version'], capture_output=True, text=True).stdout.split()[1]}")
+    print("Medians of alternating runs. floor = cmark-gfm rendering all bodies in one process + cp -r of an output tree.\n")
+    print("| entries | briefing wall | CPU | peak RSS | Hugo wall | CPU | peak RSS | floor wall | no-op rebuild | ours/floor | ours/Hugo wall | ours/Hugo RSS | no-op/full |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        runs = 5 if size <= 10_000 else 1
+        r = measure(size, runs)
+        (ow, oc, om), (hw, hc, hm), (fw, _, _), (nw, _, _) = r["ours"], r["hugo"], r["floor"], r["noop"]
+        print(f"| {size:,} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {fw:.2f} s | {nw:.3f} s "
+              f"| {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
