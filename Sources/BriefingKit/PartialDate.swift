@@ -56,10 +56,16 @@ public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The machine form, valid in `<time datetime>`: `2025`, `2025-05` or `2025-05-11`.
     public var description: String {
-        var text = String(format: "%04d", year)
-        if let month { text += String(format: "-%02d", month) }
-        if let day { text += String(format: "-%02d", day) }
+        var text = PartialDate.padded(year, to: 4)
+        if let month { text += "-" + PartialDate.padded(month, to: 2) }
+        if let day { text += "-" + PartialDate.padded(day, to: 2) }
         return text
+    }
+
+    /// `String(format:)` goes through Foundation's formatter; this is called for every date on every page.
+    static func padded(_ number: Int, to width: Int) -> String {
+        let digits = String(number)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// How a reader sees it: "2025", "May 2025", "11 May 2025".

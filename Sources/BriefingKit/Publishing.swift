@@ -95,7 +95,7 @@ struct Publishing: Sendable {
     }
 
     private func timestamp(_ date: PartialDate) -> String {
-        String(format: "%04d-%02d-%02dT00:00:00Z", date.year, date.month ?? 1, date.day ?? 1)
+        PartialDate(year: date.year, month: date.month ?? 1, day: date.day ?? 1).description + "T00:00:00Z"
     }
 
     // MARK: - data.json
