@@ -17,6 +17,7 @@ public func layout(_ page: PageContext, main: HTML) -> HTML {
     \(page.canonicalURL.html { "<link rel=\"canonical\" href=\"\($0)\">\n" })\
     \(socialMeta(page))\
     <link rel="stylesheet" href="\(page.root + page.stylesheet)">
+    <link rel="icon" href="\(page.root)assets/icon.svg" type="image/svg+xml">
     <link rel="alternate" type="application/atom+xml" title="\(page.siteTitle)" href="\(page.root)feed.xml">
     \(page.jsonLD.html(jsonLDScript))\
     </head>

@@ -1,7 +1,7 @@
 // One function per page kind. Each takes plain values and returns the whole page.
 
 public func overviewPage(_ page: PageContext, title: String, summary: String?, body markdown: HTML,
-                         people: [PersonCard], quotes: [QuoteCard], events: [EventItem], topics: [CountedLink]) -> HTML {
+                         people: [PersonCard], positions: [TopicQuotes], events: [EventItem], topics: [CountedLink]) -> HTML {
     let asOf: HTML = page.asOf.map { "<p class=\"as-of\">As of <time datetime=\"\($0.machine)\">\($0.display)</time></p>\n" } ?? .empty
     let main: HTML = """
     <article class="overview">
@@ -9,8 +9,8 @@ public func overviewPage(_ page: PageContext, title: String, summary: String?, b
     <h1>\(title)</h1>
     \(summary.html { "<p class=\"lede\">\($0)</p>\n" })\(asOf)</header>
     \(body(markdown))</article>
-    \(section("Who’s who", id: "people", "<ul class=\"card-grid\">\n\(people.map(personCard))</ul>\n", when: !people.isEmpty))\
-    \(section("Key quotes", id: "quotes", "\(quotes.map { quoteCard($0) })<p class=\"more\"><a href=\"\(page.root)quotes/index.html\">All quotes</a></p>\n", when: !quotes.isEmpty))\
+    \(positionsSection(positions, allQuotes: page.root + "quotes/index.html"))\
+    \(section("Who’s who", id: "people", "<ul class=\"card-grid\">\n\(people.map { personCard($0) })</ul>\n", when: !people.isEmpty))\
     \(section("Timeline", id: "timeline", "<ol class=\"timeline\">\n\(events.map { eventItem($0) })</ol>\n<p class=\"more\"><a href=\"\(page.root)timeline/index.html\">Full timeline</a></p>\n", when: !events.isEmpty))\
     \(section("Topics", id: "topics", countedLinks(topics), when: !topics.isEmpty))
     """
@@ -18,11 +18,17 @@ public func overviewPage(_ page: PageContext, title: String, summary: String?, b
 }
 
 public func personPage(_ page: PageContext, name: String, role: String, kindLabel: String?, country: String?, aliases: [String],
-                       summary: String?, body markdown: HTML, quotes: [QuoteCard], events: [EventItem], mentions: [Link]) -> HTML {
+                       summary: String?, body markdown: HTML, topics: [Link], quotes: [TopicQuotes], events: [EventItem], mentions: [Link]) -> HTML {
     var facts: [HTML] = ["<dt>Role</dt><dd>\(role)</dd>"]
     if let kindLabel { facts.append("<dt>Kind</dt><dd>\(kindLabel)</dd>") }
     if let country { facts.append("<dt>Country</dt><dd>\(country)</dd>") }
     if !aliases.isEmpty { facts.append("<dt>Also written</dt><dd>\(aliases.joined(separator: ", "))</dd>") }
+    if !topics.isEmpty { facts.append("<dt>Quoted on</dt><dd>\(linkSentence(topics))</dd>") }
+    let byTopic = quotes.map { group -> HTML in
+        let heading: HTML = group.topic.map { "<h3 class=\"stance-topic\">On <a href=\"\($0.url)\">\($0.title)</a></h3>\n" }
+            ?? (quotes.count > 1 ? "<h3 class=\"stance-topic\">Other quotes</h3>\n" : .empty)
+        return "<div class=\"stance-group\">\n\(heading)\(group.quotes.map { quoteCard($0, showSpeaker: false, filedUnder: group.topic) })</div>\n"
+    }
     let main: HTML = """
     <article class="person">
     <header class="page-header">
@@ -30,7 +36,7 @@ public func personPage(_ page: PageContext, name: String, role: String, kindLabe
     \(summary.html { "<p class=\"lede\">\($0)</p>\n" })<dl class="facts">\(facts.joined(separator: "\n"))</dl>
     </header>
     \(body(markdown))</article>
-    \(section("Quotes", id: "quotes", quotes.map { quoteCard($0, showSpeaker: false) }.joined(), when: !quotes.isEmpty))\
+    \(section("Quotes", id: "quotes", "\(byTopic)", when: !quotes.isEmpty))\
     \(section("In the timeline", id: "events", "<ol class=\"timeline\">\n\(events.map { eventItem($0) })</ol>\n", when: !events.isEmpty))\
     \(mentionedIn(mentions))
     """
@@ -42,8 +48,8 @@ public func peopleListPage(_ page: PageContext, people: [PersonCard], sides: [Pe
     <h1>People</h1>
     <p class="lede">Everyone the reporting quotes or names, with their role at the time.</p>
     <ul class="card-grid">
-    \(people.map(personCard))</ul>
-    \(section("Governments and organisations", id: "sides", "<p>Words the reporting attributes to a side rather than to one person.</p>\n<ul class=\"card-grid\">\n\(sides.map(personCard))</ul>\n", when: !sides.isEmpty))
+    \(people.map { personCard($0, heading: 2) })</ul>
+    \(section("Governments and organisations", id: "sides", "<p>Words the reporting attributes to a side rather than to one person.</p>\n<ul class=\"card-grid\">\n\(sides.map { personCard($0) })</ul>\n", when: !sides.isEmpty))
     """
     return layout(page, main: main)
 }
@@ -66,7 +72,7 @@ public func quotePage(_ page: PageContext, quote: QuoteCard, body markdown: HTML
     </figure>
     <dl class="facts">\(facts.joined(separator: "\n"))</dl>
     \(markdown.isEmpty ? HTML.empty : "<h2>Context</h2>\n\(body(markdown))")</article>
-    \(pager(previous: previous, next: next, label: "Quotes in date order"))\
+    \(pager(previous: previous, next: next, label: "Previous and next quote", noun: "quote"))\
     \(mentionedIn(mentions))
     """
     return layout(page, main: main)
@@ -99,8 +105,8 @@ public func eventPage(_ page: PageContext, title: String, date: DateView, time: 
     </header>
     <dl class="facts">\(facts.joined(separator: "\n"))</dl>
     \(body(markdown))</article>
-    \(section("Quotes", id: "quotes", quotes.map { quoteCard($0) }.joined(), when: !quotes.isEmpty))\
-    \(pager(previous: previous, next: next, label: "Timeline"))\
+    \(section("Quotes", id: "quotes", quotes.map { quoteCard($0, showEvent: false) }.joined(), when: !quotes.isEmpty))\
+    \(pager(previous: previous, next: next, label: "Previous and next event", noun: "event"))\
     \(mentionedIn(mentions))
     """
     return layout(page, main: main)
@@ -207,7 +213,7 @@ public func searchPage(_ page: PageContext, indexScript: String, searchScript: S
     <h1>Search</h1>
     <form class="search-form" role="search" action="index.html" method="get">
     <label for="search-query">Search people, quotes and events</label>
-    <input id="search-query" name="q" type="search" autocomplete="off" spellcheck="false">
+    <input id="search-query" name="q" type="search" spellcheck="false">
     </form>
     <p id="search-status" class="search-status" role="status" aria-live="polite"></p>
     <ol id="search-results" class="search-results"></ol>
@@ -218,9 +224,34 @@ public func searchPage(_ page: PageContext, indexScript: String, searchScript: S
     return layout(page, main: main)
 }
 
-func pager(previous: Link?, next: Link?, label: String) -> HTML {
+func pager(previous: Link?, next: Link?, label: String, noun: String) -> HTML {
     guard previous != nil || next != nil else { return .empty }
-    let previousLink: HTML = previous.map { "<a class=\"previous\" rel=\"prev\" href=\"\($0.url)\"><span>Previous</span> \(shortened($0.title))</a>" } ?? "<span></span>"
-    let nextLink: HTML = next.map { "<a class=\"next\" rel=\"next\" href=\"\($0.url)\"><span>Next</span> \(shortened($0.title))</a>" } ?? "<span></span>"
+    let previousLink: HTML = previous.map { "<a class=\"previous\" rel=\"prev\" href=\"\($0.url)\"><span>Previous \(noun)</span> \(shortened($0.title))</a>" } ?? "<span></span>"
+    let nextLink: HTML = next.map { "<a class=\"next\" rel=\"next\" href=\"\($0.url)\"><span>Next \(noun)</span> \(shortened($0.title))</a>" } ?? "<span></span>"
     return "<nav class=\"pager\" aria-label=\"\(label)\">\(previousLink)\(nextLink)</nav>\n"
+}
+
+/// Who is quoted on which question, each speaker once per topic with their latest words there.
+func positionsSection(_ positions: [TopicQuotes], allQuotes: String) -> HTML {
+    let groups = positions.compactMap { group -> HTML? in
+        guard let topic = group.topic else { return nil }
+        let more: HTML = group.total > group.quotes.count
+            ? "<p class=\"more\"><a href=\"\(topic.url)\">All \(group.total) voices on \(topic.title)</a></p>\n" : .empty
+        return """
+        <div class="position">
+        <h3><a href="\(topic.url)">\(topic.title)</a></h3>
+        \(group.summary.html { "<p class=\"position-summary\">\($0)</p>\n" })<ul class="stances">
+        \(group.quotes.map(stanceItem))</ul>
+        \(more)</div>
+
+        """
+    }
+    let content: HTML = """
+    <p class="section-intro">Each quote is filed under the question it mainly addresses; the question with the most voices comes first.</p>
+    <div class="positions">
+    \(groups)</div>
+    <p class="more"><a href="\(allQuotes)">All quotes, by speaker and topic</a></p>
+
+    """
+    return section("Where they stand", id: "positions", content, when: !groups.isEmpty)
 }

@@ -2,24 +2,42 @@
 
 public func dateTag(_ date: DateView) -> HTML {
     let partial: HTML = date.isPartial ? " class=\"partial-date\" title=\"Exact day not known\"" : ""
-    return "<time datetime=\"\(date.machine)\"\(partial)>\(date.display)</time>"
+    let note: HTML = date.precisionNote.html { " <span class=\"date-note\">(\($0))</span>" }
+    return "<time datetime=\"\(date.machine)\"\(partial)>\(date.display)</time>\(note)"
 }
 
-public func quoteCard(_ quote: QuoteCard, showSpeaker: Bool = true) -> HTML {
-    var details: [HTML] = []
-    if showSpeaker {
-        let role: HTML = quote.speakerRole.html { ", <span class=\"role\">\($0)</span>" }
-        details.append("<span class=\"speaker\"><a href=\"\(quote.speaker.url)\">\(quote.speaker.title)</a>\(role)</span>")
-    }
-    details.append(dateTag(quote.date))
+/// A quotation with who said it, when, where and in which source; `<figcaption>` holds all of that,
+/// since a figure allows nothing after its caption.
+/// Under a heading that names a topic, `filedUnder` leaves that topic out and lists the rest as "Also on".
+public func quoteCard(_ quote: QuoteCard, showSpeaker: Bool = true, showEvent: Bool = true, filedUnder: Link? = nil) -> HTML {
+    var details: [HTML] = [dateTag(quote.date)]
     if let medium = quote.medium { details.append("<span class=\"medium\">\(medium)</span>") }
     if let source = quote.source { details.append("<cite><a href=\"\(source.url)\">\(source.title)</a></cite>") }
-    let event: HTML = quote.event.map { "<p class=\"quote-event\">During: <a href=\"\($0.url)\">\($0.title)</a></p>\n" } ?? .empty
+    let speaker: HTML = showSpeaker
+        ? "<p class=\"speaker\"><a href=\"\(quote.speaker.url)\">\(quote.speaker.title)</a>\(quote.speakerRole.html { ", <span class=\"role\">\($0)</span>" })</p>\n"
+        : .empty
+    let event: HTML = showEvent ? quote.event.map { "<p class=\"quote-event\">During: <a href=\"\($0.url)\">\($0.title)</a></p>\n" } ?? .empty : .empty
+    let otherTopics = quote.topics.filter { $0 != filedUnder }
+    let topics: HTML = otherTopics.isEmpty ? .empty
+        : "<p class=\"quote-topics\">\(filedUnder == nil ? "On" : "Also on") \(linkSentence(otherTopics))</p>\n"
     return """
     <figure class="quote-card">
     <blockquote><p><a class="quote-link" href="\(quote.url)">\(quote.text)</a></p></blockquote>
-    <figcaption>\(details.joined(separator: " <span aria-hidden=\"true\">·</span> "))</figcaption>
-    \(event)</figure>
+    <figcaption>
+    \(speaker)<p class="quote-meta">\(details.joined(separator: " <span class=\"sep\" aria-hidden=\"true\">·</span> "))</p>
+    \(event)\(topics)</figcaption>
+    </figure>
+
+    """
+}
+
+/// One speaker's words on a topic, compact, for the positions view.
+func stanceItem(_ quote: QuoteCard) -> HTML {
+    """
+    <li class="stance">
+    <p class="stance-speaker"><a href="\(quote.speaker.url)">\(quote.speaker.title)</a> <span class="sep" aria-hidden="true">·</span> \(dateTag(quote.date))</p>
+    <blockquote><p><a class="quote-link" href="\(quote.url)">\(quote.text)</a></p></blockquote>
+    </li>
 
     """
 }
@@ -28,7 +46,7 @@ public func eventItem(_ event: EventItem, showQuotes: Bool = false) -> HTML {
     let time: HTML = event.time.html { " <span class=\"event-time\">(\($0))</span>" }
     let people: HTML = event.people.isEmpty ? .empty : "<p class=\"event-people\">\(linkSentence(event.people))</p>\n"
     let quotes: HTML = showQuotes && !event.quotes.isEmpty
-        ? "<div class=\"event-quotes\">\(event.quotes.map { quoteCard($0) })</div>\n" : .empty
+        ? "<div class=\"event-quotes\">\(event.quotes.map { quoteCard($0, showEvent: false) })</div>\n" : .empty
     return """
     <li class="event">
     <p class="event-date">\(dateTag(event.date))\(time)</p>
@@ -65,13 +83,14 @@ public func mentionedIn(_ links: [Link]) -> HTML {
     section("Mentioned in", id: "mentioned-in", linkList(links), when: !links.isEmpty)
 }
 
-func personCard(_ person: PersonCard) -> HTML {
+/// `heading` is the card's heading level: 2 when the cards are the page's main list, 3 inside a section.
+func personCard(_ person: PersonCard, heading: Int = 3) -> HTML {
     let kind: HTML = person.kindLabel.html { " <span class=\"badge\">\($0)</span>" }
     let count: HTML = person.quoteCount == 0 ? .empty
         : "<p class=\"count\">\(person.quoteCount) \(person.quoteCount == 1 ? "quote" : "quotes")</p>\n"
     return """
     <li class="person-card">
-    <h3><a href="\(person.url)">\(person.name)</a>\(kind)</h3>
+    <h\(heading)><a href="\(person.url)">\(person.name)</a>\(kind)</h\(heading)>
     <p class="role">\(person.role)</p>
     \(person.summary.html { "<p class=\"summary\">\($0)</p>\n" })\(count)</li>
 

@@ -23,6 +23,12 @@ public struct DateView: Sendable, Hashable {
         self.display = display
         self.isPartial = isPartial
     }
+
+    /// What a partial date leaves out, said in words: a tooltip alone is invisible on a phone.
+    public var precisionNote: String? {
+        guard isPartial else { return nil }
+        return machine.count <= 4 ? "exact date unknown" : "exact day unknown"
+    }
 }
 
 /// Everything the layout needs besides the page's own content.
@@ -181,5 +187,22 @@ public struct TimelinePeriod: Sendable {
         self.label = label
         self.machine = machine
         self.events = events
+    }
+}
+
+/// Quotes filed under the topic they mainly address (their first topic), or under none.
+public struct TopicQuotes: Sendable {
+    /// Nil for quotes without a topic.
+    public var topic: Link?
+    public var summary: String?
+    public var quotes: [QuoteCard]
+    /// How many quotes there are on the topic in all, when `quotes` shows only some of them.
+    public var total: Int
+
+    public init(topic: Link?, summary: String?, quotes: [QuoteCard], total: Int) {
+        self.topic = topic
+        self.summary = summary
+        self.quotes = quotes
+        self.total = total
     }
 }

@@ -66,7 +66,12 @@ struct PageRenderer: Sendable {
                        TopicQuotes(topic: topic.map { Link($0.title, url: url(path, $0.page)) }, summary: nil,
                                    quotes: quotes.map { quoteCard($0, from: path) }, total: quotes.count)
                    },
-                   events: (site.eventsByPerson[person.id] ?? []).map { eventItem($0, from: path) },
+                   events: (site.eventsByPerson[person.id] ?? []).map { event in
+                       // On their own page, an event names only the others who took part.
+                       var item = eventItem(event, from: path)
+                       item.people.removeAll { $0.url == url(path, person.page) }
+                       return item
+                   },
                    mentions: mentions(of: path))
     }
 

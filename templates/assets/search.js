@@ -27,7 +27,9 @@
     index.forEach(function (item, position) {
       var hay = haystacks[position];
       if (!terms.every(function (term) { return hay.all.indexOf(term) !== -1; })) return;
-      var score = terms.filter(function (term) { return hay.title.indexOf(term) !== -1; }).length;
+      // Matches in the title count most; among equals, a person or topic is the likelier destination.
+      var score = terms.filter(function (term) { return hay.title.indexOf(term) !== -1; }).length * 2;
+      if (score > 0 && (item.kind === "Person" || item.kind === "Topic")) score += 1;
       hits.push({ item: item, score: score, position: position });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.position - b.position; });
