@@ -6,7 +6,7 @@ import Foundation
 struct Briefing: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turns a news story kept as Markdown into a cross-linked briefing site.",
-        subcommands: [Build.self, Check.self, New.self],
+        subcommands: [Build.self, Check.self, New.self, Serve.self],
         defaultSubcommand: Build.self
     )
 }

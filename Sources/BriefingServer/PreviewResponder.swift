@@ -1,0 +1,58 @@
+import HTTPTypes
+import Hummingbird
+
+/// Every request of the preview server: the live-reload endpoints under `/__briefing/`, and the site's files.
+struct PreviewResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let files: StaticFileResponder
+    let hub: LiveReloadHub
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            var response = StaticFileResponder.plainText(.methodNotAllowed, "405 Method Not Allowed: the preview serves GET and HEAD\n",
+                                                         method: request.method)
+            response.headers[.allow] = "GET, HEAD"
+            return response
+        }
+        let target = request.head.path ?? "/"
+        let path = target.prefix { $0 != "?" && $0 != "#" }
+        if path == ReloadScript.eventsPath {
+            return await events(method: request.method)
+        }
+        if path == ReloadScript.scriptPath {
+            return script(method: request.method)
+        }
+        if path.hasPrefix("/__briefing/") {
+            return StaticFileResponder.plainText(.notFound, "404 Not Found\n", method: request.method)
+        }
+        let status = await hub.status
+        return files.respond(method: request.method, target: target, headers: request.headers,
+                             injection: .init(version: status.version, publishedAt: status.publishedAt))
+    }
+
+    private func script(method: HTTPRequest.Method) -> Response {
+        let source = ByteBuffer(string: ReloadScript.source)
+        var headers = StaticFileResponder.commonHeaders
+        headers[.contentType] = MediaType.forFile(named: "reload.js")
+        headers[.contentLength] = String(source.readableBytes)
+        return Response(status: .ok, headers: headers, body: method == .head ? ResponseBody() : ResponseBody(byteBuffer: source))
+    }
+
+    /// A Server-Sent Events stream: `retry`, the current status, then every event until the hub closes or the client goes.
+    private func events(method: HTTPRequest.Method) async -> Response {
+        var headers = StaticFileResponder.commonHeaders
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        guard method == .get else { return Response(status: .ok, headers: headers) }
+        let stream = await hub.subscribe()
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // A restarted server is back within a second or so; the browser default (about three seconds) feels slow.
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            for await event in stream {
+                try await writer.write(ByteBuffer(string: event.wireFormat))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Nothing outside the output folder is ever served, however the path is spelt.
+@Suite struct PathSafetyTests {
+    static let secret = "TOP SECRET: outside the site"
+
+    /// A server whose site has a secret file beside `public/`, and symlinks inside `public/` pointing out of it and within it.
+    /// The links are made after the first build; nothing rebuilds during these tests, so they stay.
+    static let shared = SharedPreview(started: { preview in
+        let root = preview.site.root.path
+        let output = preview.site.output.path
+        try preview.site.write("secret.txt", secret)
+        for (target, link) in [(root + "/secret.txt", "leak.txt"), (root, "leakdir"), ("/etc/passwd", "passwd"), ("index.html", "inside.html")]
+        where symlink(target, output + "/" + link) != 0 {
+            throw LoopbackError("cannot make the symlink \(link): errno \(errno)")
+        }
+    })
+
+    static func withTraps<T: Sendable>(_ body: (RunningPreview) async throws -> T) async throws -> T {
+        try await shared.use(body)
+    }
+
+    struct Attempt: Sendable, CustomTestStringConvertible {
+        var target: String
+        var note: String
+        init(_ target: String, _ note: String) {
+            self.target = target
+            self.note = note
+        }
+        var testDescription: String { note }
+    }
+
+    @Test(arguments: [
+        Attempt("/../secret.txt", "plain dot-dot"),
+        Attempt("/../../../../../../etc/passwd", "deep dot-dot"),
+        Attempt("/assets/../../secret.txt", "dot-dot after a real folder"),
+        Attempt("/%2e%2e/secret.txt", "encoded dots"),
+        Attempt("/%2E%2E/secret.txt", "encoded dots, upper case"),
+        Attempt("/.%2e/secret.txt", "half-encoded dots"),
+        Attempt("/..%2fsecret.txt", "encoded slash"),
+        Attempt("/%2e%2e%2fsecret.txt", "encoded dots and slash"),
+        Attempt("/people%2f..%2f..%2fsecret.txt", "encoded slashes inside a segment"),
+        Attempt("/..%5csecret.txt", "encoded backslash"),
+        Attempt("/..\\secret.txt", "backslash"),
+        Attempt("/assets\\..\\..\\secret.txt", "backslashes only"),
+        Attempt("/%252e%252e/secret.txt", "double-encoded dots"),
+        Attempt("/%252e%252e%252fsecret.txt", "double-encoded dots and slash"),
+        Attempt("/%c0%ae%c0%ae/secret.txt", "overlong UTF-8 dots"),
+        Attempt("/%ff/secret.txt", "invalid UTF-8"),
+        Attempt("/index.html%00.txt", "NUL byte"),
+        Attempt("/%00", "NUL byte alone"),
+        Attempt("/%0a/secret.txt", "control character"),
+        Attempt("/%zz", "broken percent-encoding"),
+        Attempt("/./index.html", "dot segment"),
+        Attempt("//secret.txt", "empty segment"),
+        Attempt("/" + String(repeating: "a/", count: 1500), "overlong path"),
+        Attempt("/" + String(repeating: "x", count: 300), "overlong name"),
+        Attempt("/leak.txt", "symlink to a file outside"),
+        Attempt("/passwd", "symlink to /etc/passwd"),
+        Attempt("/leakdir/secret.txt", "through a symlinked folder outside"),
+        Attempt("/leakdir/", "symlinked folder outside"),
+        Attempt("/.briefing-output", "hidden file"),
+        Attempt("secret.txt", "no leading slash"),
+    ])
+    func traversalNeverServesAFile(_ attempt: Attempt) async throws {
+        try await Self.withTraps { preview in
+            let reply = try await preview.get(attempt.target)
+            #expect(reply.status == 400 || reply.status == 404, "\(attempt.target) gave \(reply.status)")
+            #expect(!reply.text.contains("TOP SECRET"))
+            #expect(!reply.text.contains("root:"))
+            if let location = reply["location"] { Issue.record("redirected to \(location)") }
+        }
+    }
+
+    @Test func symlinkInsideTheRootIsServed() async throws {
+        try await Self.withTraps { preview in
+            let reply = try await preview.get("/inside.html")
+            #expect(reply.status == 200)
+            #expect(reply.text.contains("Overview"))
+        }
+    }
+
+    @Test func rawNULByteInTheRequestLine() async throws {
+        try await Self.withTraps { preview in
+            let request = Array("GET /index.html".utf8) + [0] + Array(".txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+            do {
+                let reply = try await LoopbackHTTP.send(request, port: preview.port)
+                #expect(reply.status == 400)
+            } catch is LoopbackError {
+                // Closing the connection without an answer is as good.
+            }
+        }
+    }
+}
