@@ -1,8 +1,9 @@
 /// A piece of markup. Interpolating a `String` escapes it; interpolating `HTML` inserts it as is.
 ///
 /// Templates write their markup as literals; every value that comes from content enters as a
-/// `String` and is escaped. Markdown output enters only through `init(renderedMarkdown:)`, which
-/// only this package can call.
+/// `String` and is escaped. Markup made elsewhere enters only through `init(renderedMarkdown:)`,
+/// which only this package can call: the Markdown renderer's output, and JSON-LD after
+/// `jsonLDScript` has escaped it for a `<script>` element.
 public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringInterpolation {
     public fileprivate(set) var markup: String
 

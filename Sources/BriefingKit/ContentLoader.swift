@@ -150,10 +150,13 @@ public enum ContentLoader {
     }
 
     /// Ids become URLs and are referred to from other files: keep them to one unambiguous spelling.
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+            && !id.hasPrefix("-") && !id.hasSuffix("-") && !id.contains("--")
+    }
+
     static func idProblem(_ id: String) -> String? {
-        let valid = !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-            && !id.hasPrefix("-") && !id.hasSuffix("-")
-        guard !valid else { return nil }
+        guard !isValidID(id) else { return nil }
         return "invalid file name '\(id).md': use lower-case letters a-z, digits and single hyphens, e.g. '\(suggestedID(id)).md'"
     }
 

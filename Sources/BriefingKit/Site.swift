@@ -138,8 +138,9 @@ enum SiteResolver {
         var topicsByID = Dictionary(topicFiles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let declared = Set(topicsByID.keys)
         for use in topicUses {
-            if let problem = ContentLoader.idProblem(use.id) {
-                problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item), "topic '\(use.id)': \(problem.replacingOccurrences(of: "file name", with: "name").replacingOccurrences(of: ".md", with: ""))"))
+            if !ContentLoader.isValidID(use.id) {
+                problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item),
+                                           "invalid topic '\(use.id)': use lower-case letters a-z, digits and single hyphens, e.g. '\(ContentLoader.suggestedID(use.id))'"))
             } else if drafts.contains("topics/\(use.id).md") {
                 problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item), draftMessage("topics/\(use.id).md")))
             } else if !declared.isEmpty, !declared.contains(use.id) {
