@@ -58,44 +58,10 @@ public enum ContentLoader {
         }
 
         for relativePath in listFiles(in: contentFolder) {
-            let path = displayRoot + "/" + relativePath
-            let location = SourceLocation(path: path)
-            let components = relativePath.split(separator: "/").map(String.init)
-
-            let kind: ContentKind
-            let name: String
-            if components == ["site.yaml"] {
-                switch readText(contentFolder.appendingPathComponent(relativePath), path: path) {
-                case .success(let text):
-                    siteConfig = SourceFile(path: path, relativePath: relativePath, kind: .overview, id: "site", text: text)
-                case .failure(let problem): problems.append(problem)
-                }
-                continue
-            } else if components == ["index.md"] {
-                kind = .overview
-                name = "index.md"
-            } else if components.count == 2, let folderKind = ContentKind.allCases.first(where: { $0.folder == components[0] }) {
-                kind = folderKind
-                name = components[1]
-            } else {
-                problems.append(Diagnostic(location, unexpectedFileMessage(components)))
-                continue
-            }
-
-            guard name.hasSuffix(".md") else {
-                problems.append(Diagnostic(location, "unexpected file '\(name)': entries are Markdown files ending in .md"))
-                continue
-            }
-            let id = String(name.dropLast(3))
-            if kind != .overview, let problem = idProblem(id) {
-                problems.append(Diagnostic(location, problem))
-                continue
-            }
-            switch readText(contentFolder.appendingPathComponent(relativePath), path: path) {
-            case .success(let text):
-                files.append(SourceFile(path: path, relativePath: relativePath, kind: kind, id: kind == .overview ? "index" : id, text: text))
-            case .failure(let problem):
-                problems.append(problem)
+            switch loadFile(relativePath, contentFolder: contentFolder, displayRoot: displayRoot) {
+            case .siteConfig(let file): siteConfig = file
+            case .entry(let file): files.append(file)
+            case .problem(let problem): problems.append(problem)
             }
         }
 
@@ -106,6 +72,51 @@ public enum ContentLoader {
             problems.append(Diagnostic(SourceLocation(path: displayRoot + "/index.md"), "missing index.md: the overview page, with at least 'title: …' in its front matter"))
         }
         return (LoadedContent(siteConfig: siteConfig, files: files), problems)
+    }
+
+    /// What one file of the content folder turned out to be.
+    enum LoadedFile {
+        case siteConfig(SourceFile)
+        case entry(SourceFile)
+        case problem(Diagnostic)
+    }
+
+    /// Reads the file at `relativePath` inside the content folder and says what kind of file it is.
+    static func loadFile(_ relativePath: String, contentFolder: URL, displayRoot: String) -> LoadedFile {
+        let path = displayRoot + "/" + relativePath
+        let location = SourceLocation(path: path)
+        let components = relativePath.split(separator: "/").map(String.init)
+
+        let kind: ContentKind
+        let name: String
+        if components == ["site.yaml"] {
+            switch readText(contentFolder.appendingPathComponent(relativePath), path: path) {
+            case .success(let text): return .siteConfig(SourceFile(path: path, relativePath: relativePath, kind: .overview, id: "site", text: text))
+            case .failure(let problem): return .problem(problem)
+            }
+        } else if components == ["index.md"] {
+            kind = .overview
+            name = "index.md"
+        } else if components.count == 2, let folderKind = ContentKind.allCases.first(where: { $0.folder == components[0] }) {
+            kind = folderKind
+            name = components[1]
+        } else {
+            return .problem(Diagnostic(location, unexpectedFileMessage(components)))
+        }
+
+        guard name.hasSuffix(".md") else {
+            return .problem(Diagnostic(location, "unexpected file '\(name)': entries are Markdown files ending in .md"))
+        }
+        let id = String(name.dropLast(3))
+        if kind != .overview, let problem = idProblem(id) {
+            return .problem(Diagnostic(location, problem))
+        }
+        switch readText(contentFolder.appendingPathComponent(relativePath), path: path) {
+        case .success(let text):
+            return .entry(SourceFile(path: path, relativePath: relativePath, kind: kind, id: kind == .overview ? "index" : id, text: text))
+        case .failure(let problem):
+            return .problem(problem)
+        }
     }
 
     // MARK: - Files

@@ -96,6 +96,41 @@ enum OutputWriter {
         return report
     }
 
+    /// Replaces some files of a site this writer wrote before, each on its own: only files whose bytes changed are
+    /// written, each to a temporary file renamed over the old one, so a reader sees the old page or the new one.
+    /// For the preview server's small rebuilds, where swapping in a copy of the whole site would cost more than the change.
+    static func update(_ files: [OutputFile], in output: URL) throws(OutputError) -> WriteReport {
+        let outputPath = output.standardizedFileURL.path + "/"
+        guard FileManager.default.fileExists(atPath: outputPath + markerName) else {
+            throw OutputError("\(output.path) was not made by briefing (no \(markerName) file): cannot update it")
+        }
+        var report = WriteReport(written: 0, unchanged: 0, removed: 0)
+        let outcomes = files.concurrentMap { file -> Bool? in
+            let target = outputPath + file.path
+            if FileManager.default.contents(atPath: target) == file.contents { return false }
+            let temporary = outputPath + (file.path as NSString).deletingLastPathComponent + "/.briefing-\(getpid())-"
+                + (file.path as NSString).lastPathComponent
+            guard writeFile(temporary, file.contents) else { return nil }
+            guard rename(temporary, target) == 0 else {
+                unlink(temporary)
+                return nil
+            }
+            return true
+        }
+        for (file, outcome) in zip(files, outcomes) {
+            switch outcome {
+            case .none: throw OutputError("cannot write \(outputPath + file.path): \(String(cString: strerror(errno)))")
+            case .some(true):
+                report.written += 1
+                report.changedPaths.append(file.path)
+            case .some(false):
+                report.unchanged += 1
+            }
+        }
+        report.changedPaths.sort()
+        return report
+    }
+
     /// One plain write: the staging folder is swapped in whole, so a temporary file and rename per file
     /// (what Foundation's atomic write does) would only double the work on the file system.
     private static func writeFile(_ path: String, _ contents: Data) -> Bool {

@@ -2,7 +2,7 @@ import Foundation
 import Templates
 
 /// Where the render stage finds the site's scripts and stylesheet, as paths from the root.
-struct AssetPaths: Sendable {
+struct AssetPaths: Sendable, Hashable {
     var stylesheet = "assets/style.css"
     var searchScript = "assets/search.js"
     var searchIndex = "assets/search-index.js"
@@ -21,24 +21,43 @@ struct PageRenderer: Sendable {
 
     /// Every page, with `extra` files rendered on the same cores.
     func renderAll(alongside extra: [@Sendable () -> OutputFile] = []) -> [OutputFile] {
-        var jobs: [@Sendable () -> OutputFile] = extra + [
-            { file(SitePaths.page(.overview, "index")) { overview($0) } },
-            { file(SitePaths.list(.person)) { peopleList($0) } },
-            { file(SitePaths.list(.quote)) { quotesList($0) } },
-            { file(SitePaths.list(.event)) { timeline($0) } },
-            { file(SitePaths.list(.source)) { sourcesList($0) } },
-            { file(SitePaths.list(.topic)) { topicsList($0) } },
-            { file(SitePaths.notFound) { notFound($0) } },
-            { file(SitePaths.search) { search($0) } },
-        ]
-        jobs += site.people.map { person in { file(person.page) { self.person(person, $0) } } }
-        jobs += site.quotes.indices.map { index in { file(site.quotes[index].page) { quote(at: index, $0) } } }
-        jobs += site.events.indices.map { index in { file(site.events[index].page) { event(at: index, $0) } } }
-        jobs += site.sources.map { source in { file(source.page) { self.source(source, $0) } } }
-        jobs += site.topics.map { topic in { file(topic.page) { self.topic(topic, $0) } } }
-        jobs += site.pages.map { page in { file(page.page) { plain(page, $0) } } }
-        return jobs.concurrentMap { $0() }
+        (extra + pageJobs().map(\.render)).concurrentMap { $0() }
     }
+
+    /// Only the pages at `paths`, as a rebuild after a small change needs.
+    func render(_ paths: Set<String>) -> [OutputFile] {
+        pageJobs().filter { paths.contains($0.path) }.map(\.render).concurrentMap { $0() }
+    }
+
+    /// The path of every page with the work of rendering it.
+    func pageJobs() -> [(path: String, render: @Sendable () -> OutputFile)] {
+        func job(_ path: String, _ render: @escaping @Sendable (String) -> HTML) -> (path: String, render: @Sendable () -> OutputFile) {
+            (path, { file(path, render) })
+        }
+        var jobs = [
+            job(SitePaths.page(.overview, "index")) { overview($0) },
+            job(SitePaths.list(.person)) { peopleList($0) },
+            job(SitePaths.list(.quote)) { quotesList($0) },
+            job(SitePaths.list(.event)) { timeline($0) },
+            job(SitePaths.list(.source)) { sourcesList($0) },
+            job(SitePaths.list(.topic)) { topicsList($0) },
+            job(SitePaths.notFound) { notFound($0) },
+            job(SitePaths.search) { search($0) },
+        ]
+        jobs += site.people.map { person in job(person.page) { self.person(person, $0) } }
+        jobs += site.quotes.indices.map { index in job(site.quotes[index].page) { quote(at: index, $0) } }
+        jobs += site.events.indices.map { index in job(site.events[index].page) { event(at: index, $0) } }
+        jobs += site.sources.map { source in job(source.page) { self.source(source, $0) } }
+        jobs += site.topics.map { topic in job(topic.page) { self.topic(topic, $0) } }
+        jobs += site.pages.map { page in job(page.page) { plain(page, $0) } }
+        return jobs
+    }
+
+    /// The pages that list or summarise many entries; any change to an entry may show on them.
+    static let listPages: Set<String> = [
+        SitePaths.page(.overview, "index"), SitePaths.list(.person), SitePaths.list(.quote), SitePaths.list(.event),
+        SitePaths.list(.source), SitePaths.list(.topic), SitePaths.notFound, SitePaths.search,
+    ]
 
     private func file(_ path: String, _ render: (String) -> HTML) -> OutputFile {
         OutputFile(path: path, contents: Data(render(path).markup.utf8))

@@ -26,6 +26,25 @@ public struct BuildOptions: Sendable {
     }
 }
 
+/// Content after the load and parse stages: what the resolve stage works on.
+struct ParsedContent: Sendable {
+    var config: SiteConfig
+    var configPath: String
+    var resolver: LinkResolver
+    var markdownOptions: MarkdownOptions
+    /// Every entry, drafts included, in file order.
+    var entries: [Entry]
+    var problems: [Diagnostic]
+}
+
+/// Every file of a site, ready to write.
+struct RenderedSite: Sendable {
+    var files: [OutputFile]
+    var assetPaths: AssetPaths
+    var entries: Int
+    var pages: Int
+}
+
 /// What a finished build did.
 public struct BuildReport: Sendable {
     public var entries: Int
@@ -55,24 +74,8 @@ public enum SiteBuilder {
                                write: WriteReport(written: 0, unchanged: previous.files, removed: 0))
         }
         let site = try resolveSite(options)
-
-        let publishing = Publishing(site: site)
-        let (assets, assetPaths) = fingerprint(try loadAssets(options.assetsFolder) + [publishing.searchIndex()],
-                                               enabled: options.fingerprintAssets)
-        let pages = PageRenderer(site: site, assets: assetPaths).renderAll(alongside: [publishing.feed, publishing.data, publishing.robots])
-        let feeds = [publishing.sitemap(pages: pages.map(\.path).filter { $0.hasSuffix(".html") })]
-
-        do {
-            let files = pages + assets + feeds
-            let record = BuildRecord(stamp: stamp,
-                                     entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
-                                     pages: pages.filter { $0.path.hasSuffix(".html") }.count, files: files.count)
-            let report = try OutputWriter.write(files, to: options.outputFolder, record: record,
-                                                protecting: [options.contentFolder, options.assetsFolder.deletingLastPathComponent()])
-            return BuildReport(entries: record.entries, pages: record.pages, write: report)
-        } catch {
-            throw .output(error)
-        }
+        let rendered = try render(site, options)
+        return try write(rendered, stamp: stamp, options)
     }
 
     /// Every check a build makes, writing nothing: the problems found, none if the site would build.
@@ -89,6 +92,11 @@ public enum SiteBuilder {
 
     /// Load, parse and resolve: every check a build makes, without writing anything.
     public static func resolveSite(_ options: BuildOptions) throws(BuildError) -> Site {
+        try resolve(parse(options), options)
+    }
+
+    /// The load and parse stages.
+    static func parse(_ options: BuildOptions) -> ParsedContent {
         let (content, loadProblems) = ContentLoader.load(contentFolder: options.contentFolder, displayRoot: options.contentDisplayPath)
 
         var configProblems: [Diagnostic] = []
@@ -105,12 +113,18 @@ public enum SiteBuilder {
         let resolver = LinkResolver(contentFiles: Set(content.files.map(\.relativePath)))
         let markdownOptions = MarkdownOptions(allowRawHTML: config.rawHTML ?? false)
         let (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions)
+        return ParsedContent(config: config, configPath: configPath, resolver: resolver, markdownOptions: markdownOptions,
+                             entries: entries, problems: loadProblems + configProblems + parseProblems)
+    }
 
+    /// The resolve stage, over parsed content: the site, or every problem found on the way.
+    static func resolve(_ parsed: ParsedContent, _ options: BuildOptions) throws(BuildError) -> Site {
+        var config = parsed.config
         if let baseURL = options.baseURL { config.baseURL = baseURL }
-        let drafts = options.includeDrafts ? [] : Set(entries.filter(\.editorial.isDraft).map(\.relativePath))
-        let published = entries.filter { !drafts.contains($0.relativePath) }
-        let resolved = SiteResolver.resolve(config: config, configPath: configPath, entries: published, resolver: resolver, drafts: drafts)
-        var problems = loadProblems + configProblems + parseProblems
+        let drafts = options.includeDrafts ? [] : Set(parsed.entries.filter(\.editorial.isDraft).map(\.relativePath))
+        let published = parsed.entries.filter { !drafts.contains($0.relativePath) }
+        let resolved = SiteResolver.resolve(config: config, configPath: parsed.configPath, entries: published, resolver: parsed.resolver, drafts: drafts)
+        var problems = parsed.problems
         switch resolved {
         case .success(let site) where problems.isEmpty:
             return site
@@ -120,6 +134,30 @@ public enum SiteBuilder {
             problems += found.diagnostics
         }
         throw .content(BuildFailure(problems))
+    }
+
+    /// The render stage: every file of the finished site.
+    static func render(_ site: Site, _ options: BuildOptions) throws(BuildError) -> RenderedSite {
+        let publishing = Publishing(site: site)
+        let (assets, assetPaths) = fingerprint(try loadAssets(options.assetsFolder) + [publishing.searchIndex()],
+                                               enabled: options.fingerprintAssets)
+        let pages = PageRenderer(site: site, assets: assetPaths).renderAll(alongside: [publishing.feed, publishing.data, publishing.robots])
+        let sitemap = publishing.sitemap(pages: pages.map(\.path).filter { $0.hasSuffix(".html") })
+        return RenderedSite(files: pages + assets + [sitemap], assetPaths: assetPaths,
+                            entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
+                            pages: pages.filter { $0.path.hasSuffix(".html") }.count)
+    }
+
+    /// The write stage: the whole site, swapped in at once.
+    static func write(_ rendered: RenderedSite, stamp: String, _ options: BuildOptions) throws(BuildError) -> BuildReport {
+        do {
+            let record = BuildRecord(stamp: stamp, entries: rendered.entries, pages: rendered.pages, files: rendered.files.count)
+            let report = try OutputWriter.write(rendered.files, to: options.outputFolder, record: record,
+                                                protecting: [options.contentFolder, options.assetsFolder.deletingLastPathComponent()])
+            return BuildReport(entries: record.entries, pages: record.pages, write: report)
+        } catch {
+            throw .output(error)
+        }
     }
 
     /// Renames CSS and JS files after a hash of their bytes, and says where the pages find them.

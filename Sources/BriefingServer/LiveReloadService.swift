@@ -112,6 +112,7 @@ struct WatchedFolders: Sendable {
     }
 
     struct Change {
+        /// Changed content and asset files; empty when anything may have changed.
         var sources: Set<String> = []
         var templates: [String] = []
         var needsRebuild = false
@@ -127,6 +128,8 @@ struct WatchedFolders: Sendable {
                 change.templates.append(path)
             }
         }
+        // An empty path means the watcher lost track (e.g. its queue overflowed): anything may have changed.
+        if paths.contains("") { change.sources = [] }
         return change
     }
 
