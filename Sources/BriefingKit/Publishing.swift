@@ -33,7 +33,10 @@ struct Publishing: Sendable {
 
     // MARK: - Atom feed
 
-    /// Timeline events and quotes, newest first (RFC 4287). Dates carry no time of day, so each is
+    /// How many entries the feed carries: feed readers poll it often, and what they need is what is new.
+    static let feedLimit = 50
+
+    /// The newest timeline events and quotes, newest first (RFC 4287). Dates carry no time of day, so each is
     /// given as midnight UTC; a partial date as the first day of its period.
     func feed() -> OutputFile {
         struct Item {
@@ -69,7 +72,7 @@ struct Publishing: Sendable {
         <author><name>\(xmlEscape(site.config.title))</name></author>
 
         """
-        for item in items {
+        for item in items.prefix(Self.feedLimit) {
             let url = absolute(item.entry.page)
             var content = item.entry.body.html
             for correction in item.entry.editorial.corrections ?? [] {

@@ -72,7 +72,8 @@ public final class SiteSession: Sendable {
         let renderer = PageRenderer(site: site, assets: previous.assetPaths)
         let pagePaths = Self.pagePaths(site, previous.assetPaths)
         guard searchIndex.1.searchIndex == previous.assetPaths.searchIndex, pagePaths == previous.pagePaths,
-              let affected = Self.affectedPages(by: entries.map { (before[$0.relativePath]!, $0) }, before: previous.site, after: site)
+              let affected = Self.affectedPages(by: entries.map { (before[$0.relativePath]!, $0) }, before: previous.site, after: site,
+                                                resolver: parsed.resolver)
         else {
             return try renderEverything(parsed, site)
         }
@@ -132,7 +133,8 @@ public final class SiteSession: Sendable {
 
     /// The pages that show anything of the edited entries, before or after the edit; nil if the edit may show on
     /// any page. Every list page is included: they all count or list entries.
-    static func affectedPages(by edits: [(before: Entry, after: Entry)], before old: Site, after new: Site) -> Set<String>? {
+    static func affectedPages(by edits: [(before: Entry, after: Entry)], before old: Site, after new: Site,
+                              resolver: LinkResolver) -> Set<String>? {
         var pages = PageRenderer.listPages
         for (previous, current) in edits {
             guard previous.editorial.isDraft == current.editorial.isDraft else { return nil }
@@ -142,20 +144,20 @@ public final class SiteSession: Sendable {
                 continue
             }
             pages.insert(current.page)
+            // Pages this entry links to, before and after, list it among their mentions.
+            for link in previous.body.links + current.body.links {
+                if case .content(_, let page, _) = resolver.resolve(link.destination, from: current.relativePath) { pages.insert(page) }
+            }
             for site in [old, new] {
-                // Entries this one links to list it among their mentions.
-                for (page, entries) in site.mentions where entries.contains(where: { $0.relativePath == current.relativePath }) {
-                    pages.insert(page)
-                }
                 switch current.kind {
                 case .quote:
                     guard let index = site.quotes.firstIndex(where: { $0.id == current.id }) else { return nil }
-                    pages.formUnion(neighbours(of: index, in: site.quotes.map(\.page)))
+                    pages.formUnion(neighbours(of: index, in: site.quotes).map(\.page))
                     pages.formUnion(quoteCardPages(site.quotes[index], in: site))
                 case .event:
                     guard let index = site.events.firstIndex(where: { $0.id == current.id }) else { return nil }
                     let event = site.events[index]
-                    pages.formUnion(neighbours(of: index, in: site.events.map(\.page)))
+                    pages.formUnion(neighbours(of: index, in: site.events).map(\.page))
                     pages.formUnion((event.fields.people ?? []).compactMap { site.person($0)?.page })
                     pages.formUnion((event.fields.sources ?? []).compactMap { site.source($0)?.page })
                     pages.formUnion((event.fields.topics ?? []).compactMap { site.topic($0)?.page })
@@ -180,8 +182,8 @@ public final class SiteSession: Sendable {
     }
 
     /// The pages before and after `index`, whose previous/next links name the entry.
-    private static func neighbours(of index: Int, in pages: [String]) -> [String] {
-        [index - 1, index + 1].filter(pages.indices.contains).map { pages[$0] }
+    private static func neighbours<Fields>(of index: Int, in items: [Item<Fields>]) -> [Item<Fields>] {
+        [index - 1, index + 1].filter(items.indices.contains).map { items[$0] }
     }
 
     private static func entryCount(_ site: Site) -> Int {

@@ -20,6 +20,24 @@ import FoundationXML
         #expect(try site.page("robots.txt").contains("Sitemap: https://news.example/briefing/sitemap.xml"))
     }
 
+    @Test func feedCarriesTheFiftyNewestEntries() throws {
+        var files = FixtureSite.minimal
+        for day in 1...28 {
+            for month in [3, 4] {
+                let date = String(format: "2025-%02d-%02d", month, day)
+                files["quotes/q-\(date).md"] = "---\nspeaker: vladimir-putin\ntext: Said on \(date).\ndate: \"\(date)\"\nsource: report\n---\n"
+            }
+        }
+        let site = try FixtureSite(files)
+        defer { site.delete() }
+        try site.build()
+        let xml = try XMLDocument(data: Data(site.page("feed.xml").utf8))
+        let ids = try #require(xml.rootElement()).elements(forName: "entry").compactMap { $0.elements(forName: "id").first?.stringValue }
+        #expect(ids.count == 50)
+        #expect(ids.first == "https://news.example/briefing/quotes/q-2025-04-28/")
+        #expect(ids.last == "https://news.example/briefing/quotes/q-2025-03-07/")
+    }
+
     @Test func feedIsAtomWithEventsAndQuotesNewestFirst() throws {
         var files = FixtureSite.full
         files["timeline/offer.md"]! = files["timeline/offer.md"]!.replacingOccurrences(of: "weight: 2\n", with: "weight: 2\nupdated: \"2025-05-12\"\ncorrections:\n  - date: \"2025-05-12\"\n    note: The venue was misstated.\n")

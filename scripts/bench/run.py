@@ -9,14 +9,17 @@ CPU time and peak RSS come from wait4().
 """
 import os
 import resource
+import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BRIEFING = os.path.join(ROOT, ".build", "release", "briefing")
+BRIEFING = os.environ.get("BRIEFING", os.path.join(ROOT, ".build", "release", "briefing"))
 WORK = os.environ.get("BENCH_DIR", os.path.join(ROOT, ".build-bench"))
 
 
@@ -35,6 +38,60 @@ def run(command, cwd):
 
 def remove(path):
     shutil.rmtree(path, ignore_errors=True)
+
+
+def edit_to_reload(site, output, edits=5):
+    """Serves the built site with `briefing serve`, saves one quote `edits` times and returns the median milliseconds
+    from the start of each write to the arrival of the live-reload event that follows it."""
+    assets = os.path.join(ROOT, "templates", "assets")
+    server = subprocess.Popen([BRIEFING, "serve", "--port", "0", "--content", os.path.join(site, "content"), "--assets", assets,
+                               "--output", output, "--templates", os.path.join(ROOT, "templates")],
+                              cwd=site, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = None
+        for line in server.stdout:
+            found = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
+            if found:
+                port = int(found.group(1))
+                break
+        if port is None:
+            sys.exit("briefing serve did not start")
+        events = socket.create_connection(("127.0.0.1", port))
+        events.sendall(b"GET /__briefing/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        stream = events.makefile("rb")
+
+        def next_event():
+            name = None
+            for raw in stream:
+                line = raw.decode().rstrip("\r\n")
+                if line.startswith("event: "):
+                    name = line[len("event: "):]
+                elif line == "" and name:
+                    return name
+            sys.exit("the live-reload stream ended")
+
+        if next_event() != "status":
+            sys.exit("no status event from briefing serve")
+        quotes = os.path.join(site, "content", "quotes")
+        quote = os.path.join(quotes, sorted(os.listdir(quotes))[len(os.listdir(quotes)) // 2])
+        original = open(quote).read()
+        times = []
+        for edit in range(edits):
+            time.sleep(0.3)
+            start = time.perf_counter()
+            with open(quote, "w") as out:
+                out.write(original + f"\nEdited for the benchmark ({edit + 1}).\n")
+            while (event := next_event()) != "reload":
+                if event == "build-error":
+                    sys.exit("the edit broke the build")
+            times.append((time.perf_counter() - start) * 1000)
+        with open(quote, "w") as out:
+            out.write(original)
+        events.close()
+        return statistics.median(times)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def measure(size, runs):
@@ -65,7 +122,9 @@ def measure(size, runs):
         render = run(floor_render, site)
         copy = run(["cp", "-r", ours_out, floor_out], site)
         results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
-    return {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
+    medians = {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
+    medians["reload"] = edit_to_reload(site, ours_out)
+    return medians
 
 
 def main():
@@ -76,14 +135,15 @@ def main():
     print(f"Machine: {cores} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB; Hugo {hugo_version}; "
           f"cmark-gfm {subprocess.run(['cmark-gfm', '--version'], capture_output=True, text=True).stdout.split()[1]}")
     print("Medians of alternating runs. floor = cmark-gfm rendering all bodies in one process + cp -r of an output tree.\n")
-    print("| entries | briefing wall | CPU | peak RSS | Hugo wall | CPU | peak RSS | floor wall | no-op rebuild | ours/floor | ours/Hugo wall | ours/Hugo RSS | no-op/full |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("edit→reload = `briefing serve` on the built site: median ms from writing one quote to the live-reload event.\n")
+    print("| entries | briefing wall | CPU | peak RSS | Hugo wall | CPU | peak RSS | floor wall | no-op rebuild | edit→reload | ours/floor | ours/Hugo wall | ours/Hugo RSS | no-op/full |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in sizes:
-        runs = 5 if size <= 10_000 else 1
+        runs = int(os.environ.get("BENCH_RUNS", 5 if size <= 10_000 else 1))
         r = measure(size, runs)
         (ow, oc, om), (hw, hc, hm), (fw, _, _), (nw, _, _) = r["ours"], r["hugo"], r["floor"], r["noop"]
         print(f"| {size:,} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {fw:.2f} s | {nw:.3f} s "
-              f"| {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
+              f"| {r['reload']:.0f} ms | {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
 
 
 if __name__ == "__main__":
