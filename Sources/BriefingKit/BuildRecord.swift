@@ -33,7 +33,7 @@ struct BuildRecord: Sendable, Hashable {
     /// removed, resized or touched, when the generator is rebuilt, or when an option changes.
     static func stamp(for options: BuildOptions) -> String {
         var digest = "options \(options.contentFolder.path) \(options.assetsFolder.path) \(options.includeDrafts) "
-            + "\(options.baseURL ?? "-") \(options.fingerprintAssets)\n"
+            + "\(options.baseURL ?? "-") \(options.fingerprintAssets) \(options.notFoundRoot ?? "-")\n"
         digest += "generator " + fileIdentity(Bundle.main.executablePath ?? CommandLine.arguments[0]) + "\n"
         for folder in [options.contentFolder, options.assetsFolder] {
             for path in ContentLoader.listFiles(in: folder) {

@@ -18,6 +18,8 @@ public struct OutputFile: Sendable, Hashable {
 struct PageRenderer: Sendable {
     let site: Site
     let assets: AssetPaths
+    /// Overrides `base_url` as the start of the 404 page's links.
+    var notFoundRoot: String?
 
     /// Every page, with `extra` files rendered on the same cores.
     func renderAll(alongside extra: [@Sendable () -> OutputFile] = []) -> [OutputFile] {
@@ -208,7 +210,7 @@ struct PageRenderer: Sendable {
     private func notFound(_ path: String) -> HTML {
         // Served for any missing URL, so its links cannot be relative to where it sits.
         var page = context(path, title: "Page not found", section: nil, data: webPageData("Page not found", path))
-        page.root = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
+        page.root = notFoundRoot ?? site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
         return notFoundPage(page)
     }
 

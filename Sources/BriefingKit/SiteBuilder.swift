@@ -13,6 +13,9 @@ public struct BuildOptions: Sendable {
     public var baseURL: String?
     /// Name CSS and JS files after their contents (`style.1a2b3c4d5e.css`) so hosts can cache them forever.
     public var fingerprintAssets = true
+    /// Where the links of `404.html` start. It is served for any missing URL, so they cannot be relative; by default they
+    /// start at `base_url`. The preview server, which serves the site at `/`, sets `/`.
+    public var notFoundRoot: String?
 
     /// Paths are taken relative to the current folder; `contentDisplayPath` defaults to `contentFolder` as given.
     public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public",
@@ -141,7 +144,7 @@ public enum SiteBuilder {
         let publishing = Publishing(site: site)
         let (assets, assetPaths) = fingerprint(try loadAssets(options.assetsFolder) + [publishing.searchIndex()],
                                                enabled: options.fingerprintAssets)
-        let pages = PageRenderer(site: site, assets: assetPaths).renderAll(alongside: [publishing.feed, publishing.data, publishing.robots])
+        let pages = PageRenderer(site: site, assets: assetPaths, notFoundRoot: options.notFoundRoot).renderAll(alongside: [publishing.feed, publishing.data, publishing.robots])
         let sitemap = publishing.sitemap(pages: pages.map(\.path).filter { $0.hasSuffix(".html") })
         return RenderedSite(files: pages + assets + [sitemap], assetPaths: assetPaths,
                             entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,

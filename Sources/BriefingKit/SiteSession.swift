@@ -69,7 +69,7 @@ public final class SiteSession: Sendable {
 
         let publishing = Publishing(site: site)
         let searchIndex = SiteBuilder.fingerprint([publishing.searchIndex()], enabled: options.fingerprintAssets)
-        let renderer = PageRenderer(site: site, assets: previous.assetPaths)
+        let renderer = PageRenderer(site: site, assets: previous.assetPaths, notFoundRoot: options.notFoundRoot)
         let pagePaths = Self.pagePaths(site, previous.assetPaths)
         guard searchIndex.1.searchIndex == previous.assetPaths.searchIndex, pagePaths == previous.pagePaths,
               let affected = Self.affectedPages(by: entries.map { (before[$0.relativePath]!, $0) }, before: previous.site, after: site,

@@ -35,6 +35,8 @@ public final class PreviewServer: Sendable {
         var options = configuration.build
         // Stable asset names: a CSS edit then changes the stylesheet alone, which open pages swap without a reload.
         options.fingerprintAssets = false
+        // The preview is served at /, not at base_url: the 404 page, served for any missing URL, links from there.
+        options.notFoundRoot = "/"
         let rebuilder = SiteRebuilder(options: options)
         let (folders, queue, watcher) = LiveReloadService.startWatching(configuration)
         let start = ContinuousClock.now

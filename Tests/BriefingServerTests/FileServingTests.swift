@@ -148,6 +148,10 @@ import Testing
             #expect(reply.text.replacingOccurrences(of: #"<script src="/__briefing/reload.js" data-build="[^"]*" defer></script>"#, with: "",
                                                     options: .regularExpression) == onDisk)
             #expect(reply.text.contains("/__briefing/reload.js"))
+            // Its stylesheet and links start at the preview's root, not at base_url.
+            #expect(reply.text.contains(#"href="/assets/style.css""#))
+            #expect(reply.text.contains(#"href="/index.html""#))
+            #expect(!reply.text.contains("example.org/assets"))
             let head = try await preview.get("/nope", method: "HEAD")
             #expect(head.status == 404)
             #expect(head["content-length"] == String(reply.body.count))
