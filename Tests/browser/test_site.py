@@ -5,6 +5,7 @@ opening from disk and from a sub-path, phone widths, page weight; plus screensho
 """
 
 import base64
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as expected
 from selenium.webdriver.support.ui import WebDriverWait
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 # One page of each kind, found in the build rather than named, except where a journey needs a name.
 KINDS = {
@@ -420,3 +423,53 @@ def test_screenshots_of_every_page_kind(browser, site, server, screenshots):
     written = sorted(path.name for path in screenshots.iterdir())
     print(f"{len(written)} screenshots in {screenshots} ({time.monotonic() - started:.1f} s)")
     assert len(written) == 2 * len(KINDS) + 4
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """`briefing serve` on a copy of the shipped content, on a free loopback port."""
+    binary = Path(os.environ.get("BRIEFING_BIN", REPOSITORY / ".build/debug/briefing"))
+    if not binary.is_absolute():
+        binary = REPOSITORY / binary
+    shutil.copytree(REPOSITORY / "content", tmp_path / "content")
+    process = subprocess.Popen(
+        [str(binary), "serve", "--port", "0", "--content", str(tmp_path / "content"), "--assets", "templates/assets",
+         "--output", str(tmp_path / "public"), "--templates", "templates"],
+        cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in process.stdout:
+            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if found:
+                break
+        else:
+            pytest.fail("briefing serve did not start")
+        yield found.group(1), tmp_path / "content"
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+
+
+def test_saving_a_quote_reloads_the_open_page_and_a_broken_save_shows_the_error(browser, preview):
+    url, content = preview
+    quote = content / "quotes" / "putin-ready-for-serious-talks.md"
+    original = quote.read_text()
+    open_page(browser, url + "quotes/putin-ready-for-serious-talks/index.html")
+    words = "We are ready for serious talks with Ukraine"
+    assert words in browser.find_element(By.TAG_NAME, "main").text
+
+    quote.write_text(original + "\nA sentence added while the page was open.\n")
+    wait(browser).until(lambda driver: "A sentence added while the page was open." in driver.find_element(By.TAG_NAME, "main").text)
+
+    # A broken save: the page stays, and the panel names the file, line and problem.
+    quote.write_text(original.replace("speaker: vladimir-putin", "speaker: vladimir-puttin"))
+    panel = "const host = document.querySelector('briefing-build-errors'); return host ? host.shadowRoot.textContent : ''"
+    wait(browser).until(lambda driver: "unknown person" in driver.execute_script(panel))
+    text = browser.execute_script(panel)
+    assert "content/quotes/putin-ready-for-serious-talks.md:2:" in text, text
+    assert "unknown person 'vladimir-puttin' in 'speaker'" in text, text
+    assert words in browser.find_element(By.TAG_NAME, "main").text
+
+    # The fix clears the panel by itself and the page shows the fixed file.
+    quote.write_text(original)
+    wait(browser).until(lambda driver: driver.execute_script(panel) == "")
+    wait(browser).until(lambda driver: "A sentence added" not in driver.find_element(By.TAG_NAME, "main").text)
