@@ -19,8 +19,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BRIEFING = os.environ.get("BRIEFING", os.path.join(ROOT, ".build", "release", "briefing"))
-WORK = os.environ.get("BENCH_DIR", os.path.join(ROOT, ".build-bench"))
+BRIEFING = os.path.abspath(os.environ.get("BRIEFING", os.path.join(ROOT, ".build", "release", "briefing")))
+WORK = os.path.abspath(os.environ.get("BENCH_DIR", os.path.join(ROOT, ".build-bench")))
 
 
 def run(command, cwd):
