@@ -13,6 +13,9 @@ public struct BuildOptions: Sendable {
     public var baseURL: String?
     /// Name CSS and JS files after their contents (`style.1a2b3c4d5e.css`) so hosts can cache them forever.
     public var fingerprintAssets = true
+    /// Called with the lock file's path when another build into the same output folder holds it;
+    /// the build then waits for that one to finish.
+    public var waitingForOutput: (@Sendable (String) -> Void)?
 
     /// Paths are taken relative to the current folder; `contentDisplayPath` defaults to `contentFolder` as given.
     public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public",
@@ -49,6 +52,18 @@ public enum BuildError: Error, Sendable, CustomStringConvertible {
 /// Each stage collects every problem it finds; the build stops before writing if there is any.
 public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws(BuildError) -> BuildReport {
+        // One build at a time per output folder, from the stamp check to the swap: a second build waits,
+        // then finds the first one's stamp.
+        let protected = [options.contentFolder, options.assetsFolder.deletingLastPathComponent()]
+        let lock: Int32
+        do {
+            try OutputWriter.checkSafe(options.outputFolder.standardizedFileURL, protecting: protected)
+            lock = try OutputWriter.lock(options.outputFolder, whileWaiting: options.waitingForOutput)
+        } catch {
+            throw .output(error)
+        }
+        defer { OutputWriter.unlock(lock) }
+
         let stamp = BuildRecord.stamp(for: options)
         if let previous = BuildRecord.read(from: options.outputFolder), previous.stamp == stamp {
             return BuildReport(entries: previous.entries, pages: previous.pages,
@@ -67,8 +82,7 @@ public enum SiteBuilder {
             let record = BuildRecord(stamp: stamp,
                                      entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
                                      pages: pages.filter { $0.path.hasSuffix(".html") }.count, files: files.count)
-            let report = try OutputWriter.write(files, to: options.outputFolder, record: record,
-                                                protecting: [options.contentFolder, options.assetsFolder.deletingLastPathComponent()])
+            let report = try OutputWriter.write(files, to: options.outputFolder, record: record, protecting: protected)
             return BuildReport(entries: record.entries, pages: record.pages, write: report)
         } catch {
             throw .output(error)
