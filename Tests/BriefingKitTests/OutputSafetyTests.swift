@@ -105,11 +105,11 @@ import Testing
 
     // MARK: - kill -9
 
-    /// A build killed at random moments (`BRIEFING_KILL_ENTRIES`, default 300 entries; `BRIEFING_KILL_ROUNDS`,
+    /// A build killed at random moments (`BRIEFING_KILL_ENTRIES`, default 200 entries; `BRIEFING_KILL_ROUNDS`,
     /// default 8) leaves the output exactly the old site or the new one, and the next build succeeds.
     @Test func killedBuildLeavesOldOrNewSite() throws {
         let environment = ProcessInfo.processInfo.environment
-        let entries = environment["BRIEFING_KILL_ENTRIES"].flatMap(Int.init) ?? 300
+        let entries = environment["BRIEFING_KILL_ENTRIES"].flatMap(Int.init) ?? 200
         let rounds = environment["BRIEFING_KILL_ROUNDS"].flatMap(Int.init) ?? 8
         let corpus = try Corpus(entries: entries)
         defer { corpus.delete() }
