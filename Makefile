@@ -16,6 +16,9 @@ deps:
 		echo "Installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
+	@# The output-safety tests generate their corpora with scripts/bench/generate.py.
+	@command -v python3 >/dev/null || { echo "Installing python3"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3; }
 
 build: deps
 	$(SWIFT) build -c release --product briefing

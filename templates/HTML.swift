@@ -28,7 +28,7 @@ public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleBySt
     /// Escapes text for use between tags and inside quoted attribute values.
     public static func escape(_ text: String) -> String {
         // Most text has nothing to escape: check the bytes first and return it as it is.
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<")
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<")
             || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count + 16)
@@ -40,7 +40,8 @@ public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleBySt
             case "\"": escaped += "&quot;"
             case "'": escaped += "&#39;"
             case "\n", "\t", "\r": escaped.unicodeScalars.append(character)
-            case "\u{0}"..."\u{1F}", "\u{7F}": escaped += "\u{FFFD}"
+            // Control characters are not allowed in HTML, escaped or not (C1 included).
+            case "\u{0}"..."\u{1F}", "\u{7F}"..."\u{9F}": escaped += "\u{FFFD}"
             default: escaped.unicodeScalars.append(character)
             }
         }

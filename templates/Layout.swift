@@ -73,6 +73,7 @@ public func jsonLDScript(_ json: String) -> HTML {
         case "<": safe += "\\u003c"
         case ">": safe += "\\u003e"
         case "&": safe += "\\u0026"
+        case "\u{7F}"..."\u{9F}": safe += "\\u00" + String(scalar.value, radix: 16)
         case "\u{2028}": safe += "\\u2028"
         case "\u{2029}": safe += "\\u2029"
         default: safe.unicodeScalars.append(scalar)

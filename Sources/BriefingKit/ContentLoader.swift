@@ -44,8 +44,11 @@ public struct LoadedContent: Sendable {
 public enum ContentLoader {
     /// Larger content files are rejected rather than parsed: a briefing entry is a few kilobytes.
     public static let maximumFileSize = 8 * 1024 * 1024
+    /// More files than this in `content/` is refused before any is read: twice the largest briefing
+    /// benchmarked (100,000 entries; about 30 KB of memory each), before memory runs out.
+    public static let maximumFileCount = 200_000
 
-    public static func load(contentFolder: URL, displayRoot: String) -> (LoadedContent, [Diagnostic]) {
+    public static func load(contentFolder: URL, displayRoot: String, maximumFileCount: Int = maximumFileCount) -> (LoadedContent, [Diagnostic]) {
         var problems: [Diagnostic] = []
         var files: [SourceFile] = []
         var siteConfig: SourceFile?
@@ -57,8 +60,14 @@ public enum ContentLoader {
             return (LoadedContent(siteConfig: nil, files: []), [Diagnostic(rootLocation, "content folder not found")])
         }
 
-        for relativePath in listFiles(in: contentFolder) {
-            switch loadFile(relativePath, contentFolder: contentFolder, displayRoot: displayRoot) {
+        let listed = listFiles(in: contentFolder, limit: maximumFileCount + 1)
+        if listed.count > maximumFileCount {
+            let message = "too many files: more than \(maximumFileCount) in the content folder; the limit is \(maximumFileCount) files"
+            return (LoadedContent(siteConfig: nil, files: []), [Diagnostic(rootLocation, message)])
+        }
+        let listedSet = Set(listed.map { Array($0.utf8) })
+        for relativePath in listed {
+            switch loadFile(relativePath, contentFolder: contentFolder, displayRoot: displayRoot, beside: listedSet) {
             case .siteConfig(let file): siteConfig = file
             case .entry(let file): files.append(file)
             case .problem(let problem): problems.append(problem)
@@ -82,7 +91,8 @@ public enum ContentLoader {
     }
 
     /// Reads the file at `relativePath` inside the content folder and says what kind of file it is.
-    static func loadFile(_ relativePath: String, contentFolder: URL, displayRoot: String) -> LoadedFile {
+    /// `beside`: every file listed with it (as UTF-8 bytes), to name a lower-case twin of a misnamed file.
+    static func loadFile(_ relativePath: String, contentFolder: URL, displayRoot: String, beside listed: Set<[UInt8]> = []) -> LoadedFile {
         let path = displayRoot + "/" + relativePath
         let location = SourceLocation(path: path)
         let components = relativePath.split(separator: "/").map(String.init)
@@ -108,7 +118,12 @@ public enum ContentLoader {
             return .problem(Diagnostic(location, "unexpected file '\(name)': entries are Markdown files ending in .md"))
         }
         let id = String(name.dropLast(3))
-        if kind != .overview, let problem = idProblem(id) {
+        if kind != .overview, var problem = idProblem(id) {
+            let lowerCase = suggestedID(id)
+            if let folder = kind.folder, listed.contains(Array("\(folder)/\(lowerCase).md".utf8)) {
+                problem = "invalid file name '\(id).md': ids use lower-case letters a-z, digits and single hyphens, "
+                    + "and '\(lowerCase).md' already exists beside it: merge the two files or choose another name"
+            }
             return .problem(Diagnostic(location, problem))
         }
         switch readText(contentFolder.appendingPathComponent(relativePath), path: path) {
@@ -122,13 +137,17 @@ public enum ContentLoader {
     // MARK: - Files
 
     /// Every file below `folder`, relative, sorted; hidden files and editor backups skipped.
-    /// `readdir` reports each entry's type, so no file is `stat`ed.
-    static func listFiles(in folder: URL) -> [String] {
+    /// `readdir` reports each entry's type, so no file is `stat`ed. A folder reached a second time
+    /// (through a symbolic link back up the tree) is not walked again; the walk stops after `limit` files.
+    static func listFiles(in folder: URL, limit: Int = .max) -> [String] {
         var paths: [String] = []
+        var walked: Set<[UInt64]> = []
         func walk(_ directory: String, prefix: String) {
-            guard let handle = opendir(directory) else { return }
+            var info = stat()
+            guard stat(directory, &info) == 0, walked.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted,
+                  let handle = opendir(directory) else { return }
             defer { closedir(handle) }
-            while let entry = readdir(handle) {
+            while paths.count < limit, let entry = readdir(handle) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
                 if name.hasPrefix(".") || name.hasSuffix("~") || name.hasSuffix(".swp") { continue }
                 let path = directory + "/" + name
@@ -169,6 +188,18 @@ public enum ContentLoader {
     static func idProblem(_ id: String) -> String? {
         guard !isValidID(id) else { return nil }
         return "invalid file name '\(id).md': use lower-case letters a-z, digits and single hyphens, e.g. '\(suggestedID(id)).md'"
+            + codePoints(id)
+    }
+
+    /// Names that look alike can differ in their code points (`é` as one, or as `e` and a combining accent):
+    /// say which ones the first non-ASCII character of `name` is made of.
+    private static func codePoints(_ name: String) -> String {
+        guard let character = name.first(where: { !$0.isASCII }) else { return "" }
+        let scalars = character.unicodeScalars.map { scalar in
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        return " ('\(character)' is \(scalars.joined(separator: " ")))"
     }
 
     static func suggestedID(_ text: String) -> String {
@@ -185,21 +216,72 @@ public enum ContentLoader {
         return slug.isEmpty ? "entry" : slug
     }
 
+    private struct ReadProblem: Error { var message: String }
+
+    /// The bytes of a regular file of at most `maximumFileSize` bytes. Devices, pipes and sockets are refused
+    /// without waiting on them (a pipe with no writer would block a plain read for ever), and a file that grows
+    /// while it is read is cut off at the limit and refused.
+    private static func readBytes(_ path: String) -> Result<[UInt8], ReadProblem> {
+        func failure(_ message: String) -> Result<[UInt8], ReadProblem> { .failure(ReadProblem(message: message)) }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return failure("cannot read file: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return failure("cannot read file: \(String(cString: strerror(errno)))") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            return failure("not a regular file (a device, pipe or socket): content files must be ordinary text files")
+        }
+        func tooLarge(_ size: String) -> Result<[UInt8], ReadProblem> {
+            failure("file too large: \(size) bytes; the limit is \(maximumFileSize) bytes (8 MiB)")
+        }
+        guard info.st_size <= maximumFileSize else { return tooLarge(String(info.st_size)) }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                guard count <= maximumFileSize else { return tooLarge("more than \(maximumFileSize)") }
+                bytes += [UInt8](repeating: 0, count: min(count, maximumFileSize + 1 - count) + 1)
+            }
+            let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if read < 0 {
+                if errno == EINTR { continue }
+                return failure("cannot read file: \(String(cString: strerror(errno)))")
+            }
+            if read == 0 { break }
+            count += read
+        }
+        guard count <= maximumFileSize else { return tooLarge("more than \(maximumFileSize)") }
+        bytes.removeSubrange(count...)
+        return .success(bytes)
+    }
+
+    /// `U+0007` for a C0 control other than tab and line breaks, DEL, or a C1 control: invisible in most editors,
+    /// not allowed in HTML, and mostly not in XML either.
+    private static func controlCharacter(_ encoded: Unicode.UTF8.EncodedScalar) -> String? {
+        // `encoded.last` traps in _ValidUTF8Buffer.index(before:) (Swift 6.3), so index the bytes instead.
+        let bytes = Array(encoded)
+        let value: UInt32
+        if bytes.count == 1 {
+            guard (bytes[0] < 0x20 && bytes[0] != 0x09 && bytes[0] != 0x0A && bytes[0] != 0x0D) || bytes[0] == 0x7F else { return nil }
+            value = UInt32(bytes[0])
+        } else if bytes.count == 2, bytes[0] == 0xC2, bytes[1] < 0xA0 {
+            value = UInt32(bytes[1])
+        } else {
+            return nil
+        }
+        let hex = String(value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+
     /// Reads a file as UTF-8 text: a UTF-8 byte-order mark is dropped, CRLF and lone CR become LF,
     /// and anything that is not UTF-8 text is an error at the line where it stops being text.
     static func readText(_ url: URL, path: String) -> Result<String, Diagnostic> {
         let location = SourceLocation(path: path)
-        let data: Data
-        do {
-            let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-            if size > maximumFileSize {
-                return .failure(Diagnostic(location, "file too large: \(size) bytes; the limit is \(maximumFileSize) bytes (8 MiB)"))
-            }
-            data = try Data(contentsOf: url)
-        } catch {
-            return .failure(Diagnostic(location, "cannot read file: \(error.localizedDescription)"))
+        var bytes: [UInt8]
+        switch readBytes(url.path) {
+        case .success(let read): bytes = read
+        case .failure(let problem): return .failure(Diagnostic(location, problem.message))
         }
-        var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return .failure(Diagnostic(location, "file is UTF-16: save it as UTF-8"))
@@ -214,6 +296,10 @@ public enum ContentLoader {
             case .valid(let encoded):
                 if encoded.count == 1, encoded.first == 0 {
                     return .failure(Diagnostic(SourceLocation(path: path, line: line, column: column), "binary file: contains a NUL byte; content files must be UTF-8 text"))
+                }
+                if let control = controlCharacter(encoded) {
+                    return .failure(Diagnostic(SourceLocation(path: path, line: line, column: column),
+                                               "control character \(control): delete it (tabs and line breaks are the only control characters allowed)"))
                 }
                 if encoded.count == 1, encoded.first == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
             case .emptyInput:

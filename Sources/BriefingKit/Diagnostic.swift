@@ -27,7 +27,27 @@ public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public init(_ location: SourceLocation, _ message: String) {
         self.location = location
-        self.message = message
+        self.message = Diagnostic.visible(message)
+    }
+
+    /// Messages quote what editors wrote; a control character or line break in it would be invisible, break the
+    /// one-problem-per-line output, or (an escape sequence) drive the terminal. Each becomes `<U+001B>`.
+    static func visible(_ message: String) -> String {
+        guard message.unicodeScalars.contains(where: isControl) else { return message }
+        var shown = ""
+        for scalar in message.unicodeScalars {
+            if isControl(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                shown += "<U+" + String(repeating: "0", count: 4 - hex.count) + hex + ">"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     public var description: String { "\(location): error: \(message)" }

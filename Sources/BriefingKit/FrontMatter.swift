@@ -50,6 +50,10 @@ extension FrontMatterFields {
 enum FrontMatterParser {
     /// Front matter is small; this many YAML nodes (after alias expansion) is far beyond any real file.
     static let nodeLimit = 10_000
+    /// Front matter is at most three levels deep (fields, a list, a correction's fields). Yams composes
+    /// nodes recursively, so very deep nesting (`[[[[…` a million times) would overflow the stack: it is
+    /// refused before Yams sees it.
+    static let nestingLimit = 64
 
     static func split(_ text: String, path: String) -> Result<FrontMatterSplit, Diagnostic> {
         let start = SourceLocation(path: path)
@@ -90,6 +94,11 @@ enum FrontMatterParser {
         func at(_ mark: Mark?) -> SourceLocation {
             guard let mark else { return startOfFrontMatter }
             return SourceLocation(path: path, line: mark.line + firstLine - 1, column: mark.column)
+        }
+
+        if let line = lineNestedTooDeeply(yaml) {
+            return .failure([Diagnostic(SourceLocation(path: path, line: line + firstLine - 1),
+                                        "front matter nested too deeply: more than \(nestingLimit) levels of lists and fields")])
         }
 
         let root: Node
@@ -222,6 +231,43 @@ enum FrontMatterParser {
         case .some(.scalar(let scalar)): return scalar.string.isEmpty ? "an empty value" : "'\(scalar.string)'"
         default: return "an alias"
         }
+    }
+
+    /// The first line (1-based, in `yaml`) where lists and fields may be nested more than `nestingLimit` deep, counted
+    /// from above: each more-indented line, each `- ` or `? ` that opens a block at the start of a line, and each
+    /// unclosed `[` or `{` (quoted or not) counts as a level. Real front matter stays far below the limit.
+    static func lineNestedTooDeeply(_ yaml: String) -> Int? {
+        var indents: [Int] = []
+        var flowDepth = 0
+        var lineNumber = 0
+        for line in yaml.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let indent = line.prefix { $0 == UInt8(ascii: " ") }.count
+            let rest = line.dropFirst(indent)
+            guard let first = rest.first, first != UInt8(ascii: "#") else { continue }
+            while let last = indents.last, last >= indent { indents.removeLast() }
+            indents.append(indent)
+            // `- - - x` opens three lists on one line.
+            var compact = 0
+            var index = rest.startIndex
+            while index < rest.endIndex, rest[index] == UInt8(ascii: "-") || rest[index] == UInt8(ascii: "?") {
+                let next = rest.index(after: index)
+                guard next < rest.endIndex, rest[next] == UInt8(ascii: " ") else { break }
+                compact += 1
+                index = next
+                while index < rest.endIndex, rest[index] == UInt8(ascii: " ") { index = rest.index(after: index) }
+            }
+            if indents.count + compact + flowDepth > nestingLimit { return lineNumber }
+            for byte in rest[index...] {
+                if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                    flowDepth += 1
+                    if indents.count + compact + flowDepth > nestingLimit { return lineNumber }
+                } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
+                    flowDepth = max(0, flowDepth - 1)
+                }
+            }
+        }
+        return nil
     }
 
     private static func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {

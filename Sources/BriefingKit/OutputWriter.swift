@@ -22,6 +22,8 @@ enum OutputWriter {
     /// Marks a folder as written by briefing, so it is never asked to replace anything else.
     static let markerName = ".briefing-output"
 
+    /// Call only while holding the output's lock (`lock(_:whileWaiting:)`): the staging folders of builds
+    /// that were killed are removed here, which is safe only when no other build can be writing one.
     static func write(_ files: [OutputFile], to output: URL, record: BuildRecord, protecting protected: [URL]) throws(OutputError) -> WriteReport {
         let fileManager = FileManager.default
         let output = output.standardizedFileURL
@@ -30,7 +32,7 @@ enum OutputWriter {
         let parent = output.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(output.lastPathComponent).staging-\(getpid())")
         let retired = parent.appendingPathComponent(".\(output.lastPathComponent).old-\(getpid())")
-        try? fileManager.removeItem(at: staging)
+        removeLeftovers(of: output)
         do {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
@@ -42,8 +44,8 @@ enum OutputWriter {
         do {
             let outputPath = output.path + "/", stagingPath = staging.path + "/"
             // Folders of all but the last level first; each page's own folder is made beside its write.
-            let folders = Set(files.map { ($0.path as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
-            let parents = Set(folders.map { ($0 as NSString).deletingLastPathComponent }).filter { !$0.isEmpty }
+            let folders = Set(files.map { OutputWriter.folder(of: $0.path) }).filter { !$0.isEmpty }
+            let parents = Set(folders.map(OutputWriter.folder(of:))).filter { !$0.isEmpty }
             for folder in parents.sorted() {
                 try fileManager.createDirectory(atPath: stagingPath + folder, withIntermediateDirectories: true)
             }
@@ -51,7 +53,7 @@ enum OutputWriter {
             let outcomes = files.concurrentMap { file -> Bool? in
                 let previous = outputPath + file.path
                 let target = stagingPath + file.path
-                let folder = (file.path as NSString).deletingLastPathComponent
+                let folder = OutputWriter.folder(of: file.path)
                 if !folder.isEmpty, mkdir(stagingPath + folder, 0o755) != 0, errno != EEXIST { return nil }
                 if let old = FileManager.default.contents(atPath: previous), old == file.contents, link(previous, target) == 0 {
                     return false
@@ -82,6 +84,12 @@ enum OutputWriter {
             let removedPaths = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }
             report.removed = removedPaths.count
             report.changedPaths = (report.changedPaths + removedPaths).sorted()
+            // One atomic exchange: at every instant the output path names a whole site, old or new.
+            if exchange(staging.path, output.path) {
+                try? fileManager.removeItem(at: staging)
+                return report
+            }
+            // Without renameat2 (or on a file system that lacks it) two renames leave a moment with no output folder.
             guard rename(output.path, retired.path) == 0 else {
                 try? fileManager.removeItem(at: staging)
                 throw OutputError("cannot move the old \(output.path) aside: \(String(cString: strerror(errno)))")
@@ -108,8 +116,9 @@ enum OutputWriter {
         let outcomes = files.concurrentMap { file -> Bool? in
             let target = outputPath + file.path
             if FileManager.default.contents(atPath: target) == file.contents { return false }
-            let temporary = outputPath + (file.path as NSString).deletingLastPathComponent + "/.briefing-\(getpid())-"
-                + (file.path as NSString).lastPathComponent
+            let folder = OutputWriter.folder(of: file.path)
+            let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+            let temporary = outputPath + (folder.isEmpty ? "" : folder + "/") + ".briefing-\(getpid())-" + name
             guard writeFile(temporary, file.contents) else { return nil }
             guard rename(temporary, target) == 0 else {
                 unlink(temporary)
@@ -129,6 +138,88 @@ enum OutputWriter {
         }
         report.changedPaths.sort()
         return report
+    }
+
+    /// `people/x` for `people/x/index.html`, `` for `a`. Not `NSString.deletingLastPathComponent`: swift-corelibs-foundation
+    /// traps on a one-character path such as `a` (the folder of the page of `pages/a.md`).
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    // MARK: - Swap
+
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+
+    /// glibc's `renameat2`, looked up at run time: Swift's Glibc module does not declare it.
+    private static let renameAt2: RenameAt2? = {
+        #if os(Linux)
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: RenameAt2.self)
+        #else
+        return nil
+        #endif
+    }()
+
+    /// Swaps two existing folders in one step (`RENAME_EXCHANGE`); false where the system cannot.
+    private static func exchange(_ a: String, _ b: String) -> Bool {
+        guard let renameAt2 else { return false }
+        let renameExchange: UInt32 = 1 << 1
+        return renameAt2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
+    }
+
+    /// The staging and retired folders of builds that were killed before they could remove them.
+    private static func removeLeftovers(of output: URL) {
+        let parent = output.deletingLastPathComponent()
+        let prefixes = [".\(output.lastPathComponent).staging-", ".\(output.lastPathComponent).old-"]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        where prefixes.contains(where: { name.hasPrefix($0) }) {
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+        }
+    }
+
+    // MARK: - Lock
+
+    /// The lock file of `output`: beside it, since the output folder itself is replaced whole.
+    static func lockFile(for output: URL) -> URL {
+        let output = output.standardizedFileURL
+        return output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).lock")
+    }
+
+    /// Takes an exclusive `flock` on the output's lock file, first calling `whileWaiting` if another build
+    /// (in this process or another) holds it, then waiting for it. The kernel releases the lock when its
+    /// holder exits, however it exits, so a killed build never leaves the output locked.
+    /// Returns the descriptor to hand to `unlock`.
+    static func lock(_ output: URL, whileWaiting: (@Sendable (String) -> Void)?) throws(OutputError) -> Int32 {
+        let lockFile = lockFile(for: output)
+        do {
+            try FileManager.default.createDirectory(at: lockFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw OutputError("cannot create \(lockFile.deletingLastPathComponent().path): \(error.localizedDescription)")
+        }
+        let descriptor = open(lockFile.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw OutputError("cannot open the lock file \(lockFile.path): \(String(cString: strerror(errno)))")
+        }
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return descriptor }
+        guard errno == EWOULDBLOCK else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw OutputError("cannot lock \(lockFile.path): \(reason)")
+        }
+        whileWaiting?(lockFile.path)
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw OutputError("cannot lock \(lockFile.path): \(reason)")
+            }
+        }
+        return descriptor
+    }
+
+    static func unlock(_ descriptor: Int32) {
+        close(descriptor)
     }
 
     /// One plain write: the staging folder is swapped in whole, so a temporary file and rename per file
@@ -152,7 +243,7 @@ enum OutputWriter {
     }
 
     /// Refuses to replace a folder the user may care about.
-    private static func checkSafe(_ output: URL, protecting protected: [URL]) throws(OutputError) {
+    static func checkSafe(_ output: URL, protecting protected: [URL]) throws(OutputError) {
         let fileManager = FileManager.default
         let path = output.resolvingSymlinksInPath().path
         let home = fileManager.homeDirectoryForCurrentUser.resolvingSymlinksInPath().path

@@ -16,6 +16,9 @@ public struct BuildOptions: Sendable {
     /// Where the links of `404.html` start. It is served for any missing URL, so they cannot be relative; by default they
     /// start at `base_url`. The preview server, which serves the site at `/`, sets `/`.
     public var notFoundRoot: String?
+    /// Called with the lock file's path when another build into the same output folder holds it;
+    /// the build then waits for that one to finish.
+    public var waitingForOutput: (@Sendable (String) -> Void)?
 
     /// Paths are taken relative to the current folder; `contentDisplayPath` defaults to `contentFolder` as given.
     public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public",
@@ -71,6 +74,11 @@ public enum BuildError: Error, Sendable, CustomStringConvertible {
 /// Each stage collects every problem it finds; the build stops before writing if there is any.
 public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws(BuildError) -> BuildReport {
+        // One build at a time per output folder, from the stamp check to the swap: a second build waits,
+        // then finds the first one's stamp.
+        let lock = try lockOutput(options)
+        defer { OutputWriter.unlock(lock) }
+
         let stamp = BuildRecord.stamp(for: options)
         if let previous = BuildRecord.read(from: options.outputFolder), previous.stamp == stamp {
             return BuildReport(entries: previous.entries, pages: previous.pages,
@@ -79,6 +87,21 @@ public enum SiteBuilder {
         let site = try resolveSite(options)
         let rendered = try render(site, options)
         return try write(rendered, stamp: stamp, options)
+    }
+
+    /// Checks the output folder is one briefing may replace, and takes its lock (waiting while another build holds it).
+    static func lockOutput(_ options: BuildOptions) throws(BuildError) -> Int32 {
+        do {
+            try OutputWriter.checkSafe(options.outputFolder.standardizedFileURL, protecting: protectedFolders(options))
+            return try OutputWriter.lock(options.outputFolder, whileWaiting: options.waitingForOutput)
+        } catch {
+            throw .output(error)
+        }
+    }
+
+    /// The folders an output folder may not overlap: the content and the project around the assets.
+    static func protectedFolders(_ options: BuildOptions) -> [URL] {
+        [options.contentFolder, options.assetsFolder.deletingLastPathComponent()]
     }
 
     /// Every check a build makes, writing nothing: the problems found, none if the site would build.
@@ -155,8 +178,7 @@ public enum SiteBuilder {
     static func write(_ rendered: RenderedSite, stamp: String, _ options: BuildOptions) throws(BuildError) -> BuildReport {
         do {
             let record = BuildRecord(stamp: stamp, entries: rendered.entries, pages: rendered.pages, files: rendered.files.count)
-            let report = try OutputWriter.write(rendered.files, to: options.outputFolder, record: record,
-                                                protecting: [options.contentFolder, options.assetsFolder.deletingLastPathComponent()])
+            let report = try OutputWriter.write(rendered.files, to: options.outputFolder, record: record, protecting: protectedFolders(options))
             return BuildReport(entries: record.entries, pages: record.pages, write: report)
         } catch {
             throw .output(error)

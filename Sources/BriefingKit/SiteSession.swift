@@ -36,6 +36,9 @@ public final class SiteSession: Sendable {
     @discardableResult
     public func build(changedSources: Set<String>) throws(BuildError) -> BuildReport {
         try state.withLock { state throws(BuildError) -> BuildReport in
+            // The output's lock, as `briefing build` takes it: a build run by hand meanwhile waits for this one.
+            let lock = try SiteBuilder.lockOutput(options)
+            defer { OutputWriter.unlock(lock) }
             if changedSources.isEmpty { state.built = nil }
             state.pending.formUnion(changedSources)
             let (built, report) = try rebuild(after: state.built, changed: state.pending)

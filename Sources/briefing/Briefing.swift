@@ -32,6 +32,9 @@ struct Paths: ParsableArguments {
         var options = BuildOptions(contentFolder: content, assetsFolder: assets, outputFolder: output)
         options.includeDrafts = drafts
         options.baseURL = baseURL
+        options.waitingForOutput = { [output] lockFile in
+            FileHandle.standardError.write(Data("waiting for another build into \(output)/ to finish (it holds \(lockFile))\n".utf8))
+        }
         return options
     }
 }
