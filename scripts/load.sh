@@ -83,9 +83,9 @@ memory() {
 }
 
 if [ "$MODE" = faults ]; then
-    curl -s -o /dev/null "http://127.0.0.1:$port/" "http://127.0.0.1:$port/assets/big.bin"
+    curl -s -o /dev/null -o /dev/null "http://127.0.0.1:$port/" "http://127.0.0.1:$port/assets/big.bin"
     before=$(memory VmRSS)
-    echo "faults for ${FAULT_DURATION} s: wrk -t$THREADS -c$FAULT_CONNECTIONS -d${FAULT_DURATION}s --latency -s scripts/faults.lua, with" \
+    echo "faults for ${FAULT_DURATION} s: wrk -t$THREADS -c$FAULT_CONNECTIONS -d${FAULT_DURATION}s --timeout 10s --latency -s scripts/faults.lua, with" \
         "python3 scripts/faults.py  ($(nproc) cores, ulimit -n $(ulimit -n))"
     python3 scripts/faults.py --port "$port" --duration "$FAULT_DURATION" --content "$work/src/content" >"$work/faults.log" 2>&1 &
     faults=$!
