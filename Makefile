@@ -39,9 +39,11 @@ clean:
 # pages; a changed Swift template recompiles and restarts it (scripts/serve.sh). Options go in ARGS, e.g.
 # make serve ARGS="--port 8080 --open". SCRATCH names another build folder.
 # `make load` runs wrk for ten seconds against the preview server on a free loopback port (installs wrk if missing).
+# `make load-faults` does the same for twenty seconds with 1,000 connections while slow clients, clients that leave
+# mid-download, 1 MB headers and a rebuild every half second hit it (scripts/faults.py), and checks it stays whole.
 SCRATCH ?= .build
 
-.PHONY: serve load
+.PHONY: serve load load-faults
 
 serve: deps
 	@SWIFT="$(SWIFT)" SCRATCH="$(SCRATCH)" scripts/serve.sh $(ARGS)
@@ -49,6 +51,10 @@ serve: deps
 load: deps
 	$(SWIFT) build -c release --scratch-path $(SCRATCH) --product briefing
 	BIN="$(SCRATCH)/release/briefing" scripts/load.sh
+
+load-faults: deps
+	$(SWIFT) build -c release --scratch-path $(SCRATCH) --product briefing
+	BIN="$(SCRATCH)/release/briefing" scripts/load.sh faults
 
 # Reader-experience checks (Tests/browser): the shipped content is built into a temporary folder and checked with the
 # Nu Html Checker, axe-core in headless Chromium, linkchecker over a loopback server, and browser journeys; screenshots

@@ -18,6 +18,9 @@ public struct PreviewConfiguration: Sendable {
     public var debounce: Duration
     /// How often open event streams get a comment, so idle connections are not dropped along the way.
     public var keepAliveInterval: Duration
+    /// A connection that sends no complete request for this long (nothing at all, or a head a byte at a time) is closed;
+    /// so is a keep-alive connection idle this long after its last response. Open event streams are not affected.
+    public var idleTimeout: Duration
     public var watchMode: WatchMode
     /// Stop gracefully on SIGINT and SIGTERM (the command line); tests stop the server with `stop()` instead.
     public var handlesSignals: Bool
@@ -31,7 +34,7 @@ public struct PreviewConfiguration: Sendable {
 
     public init(build: BuildOptions, host: String = "127.0.0.1", port: Int = 8000, templatesFolder: URL? = nil,
                 exitOnTemplateChange: Bool = false, debounce: Duration = .milliseconds(50), keepAliveInterval: Duration = .seconds(15),
-                watchMode: WatchMode = .automatic, handlesSignals: Bool = true, log: PreviewLog = .standard) {
+                idleTimeout: Duration = .seconds(15), watchMode: WatchMode = .automatic, handlesSignals: Bool = true, log: PreviewLog = .standard) {
         self.build = build
         self.host = host
         self.port = port
@@ -39,6 +42,7 @@ public struct PreviewConfiguration: Sendable {
         self.exitOnTemplateChange = exitOnTemplateChange
         self.debounce = debounce
         self.keepAliveInterval = keepAliveInterval
+        self.idleTimeout = idleTimeout
         self.watchMode = watchMode
         self.handlesSignals = handlesSignals
         self.log = log

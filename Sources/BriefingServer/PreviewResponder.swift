@@ -27,7 +27,7 @@ struct PreviewResponder: HTTPResponder {
             return StaticFileResponder.plainText(.notFound, "404 Not Found\n", method: request.method)
         }
         let status = await hub.status
-        return files.respond(method: request.method, target: target, headers: request.headers,
+        return await files.respond(method: request.method, target: target, headers: request.headers,
                              injection: .init(version: status.version, publishedAt: status.publishedAt))
     }
 

@@ -1,6 +1,7 @@
 import BriefingKit
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -58,9 +59,12 @@ public final class PreviewServer: Sendable {
         var logger = Logger(label: "briefing.serve")
         logger.logLevel = .critical
         let host = configuration.host
+        let limits = ConnectionLimits(idleTimeout: configuration.idleTimeout, descriptorLimit: ConnectionLimits.raiseDescriptorLimit())
         let app = Application(
             responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port)),
+            server: .http1(configuration: limits.channel),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), backlog: limits.backlog,
+                                                    availableConnectionsDelegate: .maximum(limits.maximumConnections, logger: logger)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host

@@ -22,26 +22,60 @@ struct StaticFileResponder: Sendable {
         var publishedAt: Int
     }
 
-    func respond(method: HTTPRequest.Method, target: String, headers: HTTPFields, injection: Injection?) -> Response {
+    /// How long a request that finds nothing waits for a build's folder swap to finish before it is answered 404.
+    static let swapPatience = Duration.milliseconds(500)
+
+    /// Answers one request.
+    ///
+    /// A build swaps the new site in with two renames (the old folder aside, then the new one in its place), so for a
+    /// moment there is no root at all, and a lookup can start in the old folder and end in the new one. A request that
+    /// finds nothing while the root is missing, or was replaced while it looked, is looked up again after a short pause
+    /// (a few milliseconds, at most `swapPatience` in all) instead of being answered 404: a page that exists in both the
+    /// old and the new site is never missing. A file, once open, is served whole from the version it was opened in,
+    /// since a build never writes into a published folder.
+    func respond(method: HTTPRequest.Method, target: String, headers: HTTPFields, injection: Injection?) async -> Response {
+        var pause = Duration.milliseconds(1)
+        var waited = Duration.zero
+        while true {
+            let before = Self.folderIdentity(root)
+            let (response, final) = respondOnce(method: method, target: target, headers: headers, injection: injection)
+            if final { return response }
+            let after = Self.folderIdentity(root)
+            if (before != nil && before == after) || waited >= Self.swapPatience { return response }
+            try? await Task.sleep(for: pause)
+            waited += pause
+            pause = min(pause * 2, .milliseconds(50))
+        }
+    }
+
+    /// The response, and whether it stands: false for a "not found" that a folder swap may have caused.
+    private func respondOnce(method: HTTPRequest.Method, target: String, headers: HTTPFields, injection: Injection?) -> (Response, Bool) {
         let path: RequestPath
         switch RequestPath.parse(target) {
         case .success(let parsed): path = parsed
-        case .failure(.malformed(let reason)): return Self.plainText(.badRequest, "400 Bad Request: \(reason)\n", method: method)
-        case .failure(.notServed): return notFound(method: method, injection: injection)
+        case .failure(.malformed(let reason)): return (Self.plainText(.badRequest, "400 Bad Request: \(reason)\n", method: method), true)
+        case .failure(.notServed): return (notFound(method: method, injection: injection), true)
         }
         switch lookup(path) {
         case .file(let file):
-            return serve(file, method: method, headers: headers, injection: injection)
-                ?? notFound(method: method, injection: injection)
+            if let response = serve(file, method: method, headers: headers, injection: injection) { return (response, true) }
+            return (notFound(method: method, injection: injection), false)
         case .directoryWithoutSlash:
             var canonical = path
             canonical.trailingSlash = true
             var response = Self.plainText(.movedPermanently, "Moved to \(canonical.encoded)\n", method: method)
             response.headers[.location] = canonical.encoded
-            return response
+            return (response, true)
         case .notFound:
-            return notFound(method: method, injection: injection)
+            return (notFound(method: method, injection: injection), false)
         }
+    }
+
+    /// Which folder the root names right now (device and inode), or nil while it names none.
+    private static func folderIdentity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
     }
 
     // MARK: - Finding the file
@@ -154,14 +188,56 @@ struct StaticFileResponder: Sendable {
         case .partial(let bytes):
             headers[.contentRange] = "bytes \(bytes.lowerBound)-\(bytes.upperBound)/\(size)"
             headers[.contentLength] = String(bytes.count)
-            let body = page.map { ByteBuffer(bytes: $0[bytes]) } ?? Self.read(descriptor, offset: bytes.lowerBound, count: bytes.count)
-            return body.map { Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: $0)) }
+            if let page { return Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: page[bytes]))) }
+            return Self.fileBody(descriptor, offset: bytes.lowerBound, count: bytes.count).map {
+                Response(status: .partialContent, headers: headers, body: $0)
+            }
         case .whole:
             headers[.contentLength] = String(size)
             guard method != .head else { return Response(status: .ok, headers: headers) }
-            let body = page.map { ByteBuffer(bytes: $0) } ?? Self.read(descriptor, offset: 0, count: size)
-            return body.map { Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: $0)) }
+            if let page { return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: page))) }
+            return Self.fileBody(descriptor, offset: 0, count: size).map { Response(status: .ok, headers: headers, body: $0) }
         }
+    }
+
+    /// Files up to this size are read whole into the response; larger ones are streamed.
+    static let streamingThreshold = 256 * 1024
+    /// The piece of a streamed file read and sent at a time.
+    static let streamingChunk = 64 * 1024
+
+    /// Bytes of a file as a response body. A large file is sent a piece at a time, each write waiting until the client
+    /// has taken the previous ones, so a thousand downloads of a big asset, or a client that stops reading, hold one
+    /// piece each rather than the whole file; the file stays open until the body is written or dropped.
+    private static func fileBody(_ descriptor: Int32, offset: Int, count: Int) -> ResponseBody? {
+        guard count > streamingThreshold else { return read(descriptor, offset: offset, count: count).map { ResponseBody(byteBuffer: $0) } }
+        guard let file = OpenFile(duplicating: descriptor) else { return nil }
+        return ResponseBody(contentLength: count) { writer in
+            var done = 0
+            while done < count {
+                let length = min(Self.streamingChunk, count - done)
+                // The file cannot change once published (a build writes a new folder), so this only fails on an I/O error;
+                // the connection is then closed, and the client sees fewer bytes than Content-Length promised.
+                guard let chunk = Self.read(file.descriptor, offset: offset + done, count: length) else { throw FileReadError() }
+                try await writer.write(chunk)
+                done += length
+            }
+            try await writer.finish(nil)
+        }
+    }
+
+    private struct FileReadError: Error {}
+
+    /// A descriptor owned by a streamed response body: closed when the body is released, written to the end or not
+    /// (a client that disconnects mid-file, or a response dropped before its body was asked for).
+    private final class OpenFile: Sendable {
+        let descriptor: Int32
+
+        init?(duplicating original: Int32) {
+            descriptor = fcntl(original, F_DUPFD_CLOEXEC, 0)
+            guard descriptor >= 0 else { return nil }
+        }
+
+        deinit { close(descriptor) }
     }
 
     /// `If-None-Match` decides when present (weak comparison); otherwise `If-Modified-Since`, to the second.

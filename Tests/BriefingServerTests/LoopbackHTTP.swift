@@ -71,7 +71,7 @@ enum LoopbackHTTP {
         }
     }
 
-    private static func exchange(_ request: [UInt8], port: Int, isHead: Bool) throws -> HTTPReply {
+    static func exchange(_ request: [UInt8], port: Int, isHead: Bool) throws -> HTTPReply {
         let descriptor = try connectSocket(port: port)
         defer { close(descriptor) }
         try sendAll(request, to: descriptor)
@@ -109,7 +109,7 @@ enum LoopbackHTTP {
         return nil
     }
 
-    private static func parse(_ bytes: [UInt8], isHead: Bool) throws -> HTTPReply {
+    static func parse(_ bytes: [UInt8], isHead: Bool) throws -> HTTPReply {
         guard let end = headEnd(bytes) else { throw LoopbackError("no complete response head in \(bytes.count) bytes") }
         let (status, headers) = try parseHead(bytes[..<end])
         var body = Array(bytes[(end + 4)...])
