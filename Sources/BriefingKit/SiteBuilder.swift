@@ -13,6 +13,9 @@ public struct BuildOptions: Sendable {
     public var baseURL: String?
     /// Name CSS and JS files after their contents (`style.1a2b3c4d5e.css`) so hosts can cache them forever.
     public var fingerprintAssets = true
+    /// Render Markdown in worker processes with a per-body deadline (the guard against input that makes cmark-gfm
+    /// take minutes, and against its crashes). Nil renders in this process, unguarded; the CLI always sets it.
+    public var markdownWorkers: MarkdownWorkerSettings?
 
     /// Paths are taken relative to the current folder; `contentDisplayPath` defaults to `contentFolder` as given.
     public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public",
@@ -104,7 +107,8 @@ public enum SiteBuilder {
 
         let resolver = LinkResolver(contentFiles: Set(content.files.map(\.relativePath)))
         let markdownOptions = MarkdownOptions(allowRawHTML: config.rawHTML ?? false)
-        let (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions)
+        let (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions,
+                                                          workers: options.markdownWorkers, displayRoot: options.contentDisplayPath)
 
         if let baseURL = options.baseURL { config.baseURL = baseURL }
         let drafts = options.includeDrafts ? [] : Set(entries.filter(\.editorial.isDraft).map(\.relativePath))
