@@ -51,14 +51,29 @@ public struct Entry: Sendable {
 
 /// The parse stage: front matter into typed fields, Markdown into HTML with links rewritten.
 enum EntryParser {
-    /// Parses every file; Markdown rendering runs on all cores.
-    static func parse(_ files: [SourceFile], resolver: LinkResolver, options: MarkdownOptions) -> ([Entry], [Diagnostic]) {
+    /// Parses every file; Markdown rendering runs on all cores, in worker processes when `workers` says how.
+    static func parse(_ files: [SourceFile], resolver: LinkResolver, options: MarkdownOptions,
+                      workers: MarkdownWorkerSettings? = nil, displayRoot: String = "content") -> ([Entry], [Diagnostic]) {
+        let renderer: BodyRenderer
+        if var workers, !files.isEmpty {
+            // A preview rebuild parses one or two files: no more workers than that.
+            workers.workers = min(workers.workers, files.count)
+            do {
+                renderer = .workers(try MarkdownWorkerPool(settings: workers, contentFiles: resolver.contentFiles, options: options))
+            } catch {
+                return ([], [Diagnostic(SourceLocation(path: displayRoot), error.message)])
+            }
+        } else {
+            renderer = .inProcess(options)
+        }
+        defer { if case .workers(let pool) = renderer { pool.shutDown() } }
+
         // In batches, so each batch makes one YAMLDecoder (making one reads the whole environment).
         let batchSize = max(1, files.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
         let batches = stride(from: 0, to: files.count, by: batchSize).map { Array(files[$0..<min($0 + batchSize, files.count)]) }
         let results = batches.concurrentMap { batch in
             let decoder = YAMLDecoder()
-            return batch.map { file in parse(file, resolver: resolver, options: options, decoder: decoder) }
+            return batch.map { file in parse(file, resolver: resolver, renderer: renderer, decoder: decoder) }
         }.flatMap { $0 }
         var entries: [Entry] = []
         var problems: [Diagnostic] = []
@@ -71,7 +86,7 @@ enum EntryParser {
         return (entries, problems)
     }
 
-    static func parse(_ file: SourceFile, resolver: LinkResolver, options: MarkdownOptions, decoder: YAMLDecoder) -> Result<Entry, BuildFailure> {
+    static func parse(_ file: SourceFile, resolver: LinkResolver, renderer: BodyRenderer, decoder: YAMLDecoder) -> Result<Entry, BuildFailure> {
         let split: FrontMatterSplit
         switch FrontMatterParser.split(file.text, path: file.path) {
         case .success(let value): split = value
@@ -98,12 +113,28 @@ enum EntryParser {
         }
 
         let page = SitePaths.page(file.kind, file.id)
-        let body = MarkdownRenderer.render(split.body, options: options) { destination in
-            resolver.outputURL(for: destination, from: file.relativePath, page: page)
+        let body: RenderedMarkdown
+        switch renderer {
+        case .inProcess(let options):
+            body = MarkdownRenderer.render(split.body, options: options) { destination in
+                resolver.outputURL(for: destination, from: file.relativePath, page: page)
+            }
+        case .workers(let pool):
+            switch pool.render(split.body, relativePath: file.relativePath, page: page) {
+            case .success(let rendered): body = rendered
+            case .failure(let failure):
+                return .failure([Diagnostic(SourceLocation(path: file.path, line: split.bodyFirstLine), failure.message)])
+            }
         }
         return .success(Entry(kind: file.kind, id: file.id, path: file.path, relativePath: file.relativePath,
                               fields: fields, editorial: editorial, lines: lines, body: body, bodyFirstLine: split.bodyFirstLine))
     }
+}
+
+/// Where bodies are rendered: in this process (under cmark's parse lock), or in worker processes with a deadline.
+enum BodyRenderer: Sendable {
+    case inProcess(MarkdownOptions)
+    case workers(MarkdownWorkerPool)
 }
 
 extension Array where Element: Sendable {

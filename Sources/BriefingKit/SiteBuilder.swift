@@ -19,6 +19,9 @@ public struct BuildOptions: Sendable {
     /// Called with the lock file's path when another build into the same output folder holds it;
     /// the build then waits for that one to finish.
     public var waitingForOutput: (@Sendable (String) -> Void)?
+    /// Render Markdown in worker processes with a per-body deadline (the guard against input that makes cmark-gfm
+    /// take minutes, and against its crashes). Nil renders in this process, unguarded; the CLI always sets it.
+    public var markdownWorkers: MarkdownWorkerSettings?
 
     /// Paths are taken relative to the current folder; `contentDisplayPath` defaults to `contentFolder` as given.
     public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public",
@@ -138,7 +141,8 @@ public enum SiteBuilder {
 
         let resolver = LinkResolver(contentFiles: Set(content.files.map(\.relativePath)))
         let markdownOptions = MarkdownOptions(allowRawHTML: config.rawHTML ?? false)
-        let (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions)
+        let (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions,
+                                                          workers: options.markdownWorkers, displayRoot: options.contentDisplayPath)
         return ParsedContent(config: config, configPath: configPath, resolver: resolver, markdownOptions: markdownOptions,
                              entries: entries, problems: loadProblems + configProblems + parseProblems)
     }

@@ -59,7 +59,8 @@ public final class SiteSession: Sendable {
             case .siteConfig: return try fullBuild()
             }
         }
-        let (entries, parseProblems) = EntryParser.parse(files, resolver: previous.parsed.resolver, options: previous.parsed.markdownOptions)
+        let (entries, parseProblems) = EntryParser.parse(files, resolver: previous.parsed.resolver, options: previous.parsed.markdownOptions,
+                                                          workers: options.markdownWorkers, displayRoot: options.contentDisplayPath)
         problems += parseProblems
         guard problems.isEmpty else { throw .content(BuildFailure(problems)) }
 

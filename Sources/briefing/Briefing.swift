@@ -6,7 +6,7 @@ import Foundation
 struct Briefing: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turns a news story kept as Markdown into a cross-linked briefing site.",
-        subcommands: [Build.self, Check.self, New.self, Serve.self],
+        subcommands: [Build.self, Check.self, New.self, Serve.self, MarkdownWorkerCommand.self],
         defaultSubcommand: Build.self
     )
 }
@@ -28,6 +28,17 @@ struct Paths: ParsableArguments {
     @Option(name: .customLong("base-url"), help: "The site's address for sitemap, feed and canonical links, instead of base_url in site.yaml.")
     var baseURL: String?
 
+    @Option(name: .customLong("markdown-timeout"),
+            help: ArgumentHelp("Seconds one file's Markdown may take to render before it is stopped and reported as an error.",
+                               valueName: "seconds"))
+    var markdownTimeout: Double = Double(MarkdownWorkerSettings.defaultDeadline.components.seconds)
+
+    func validate() throws {
+        guard markdownTimeout > 0, markdownTimeout <= 86_400 else {
+            throw ValidationError("--markdown-timeout must be between 0 and 86400 seconds")
+        }
+    }
+
     var buildOptions: BuildOptions {
         var options = BuildOptions(contentFolder: content, assetsFolder: assets, outputFolder: output)
         options.includeDrafts = drafts
@@ -35,7 +46,18 @@ struct Paths: ParsableArguments {
         options.waitingForOutput = { [output] lockFile in
             FileHandle.standardError.write(Data("waiting for another build into \(output)/ to finish (it holds \(lockFile))\n".utf8))
         }
+        // Markdown always renders in worker processes of this binary, so hostile input costs at most the timeout.
+        options.markdownWorkers = .currentExecutable(deadline: .milliseconds(Int64((markdownTimeout * 1000).rounded())))
         return options
+    }
+}
+
+/// The other end of the Markdown worker pool (`MarkdownWorkerPool`): not for people, so not in the help.
+struct MarkdownWorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "markdown-worker", shouldDisplay: false)
+
+    func run() throws {
+        if !MarkdownWorker.serve() { throw ExitCode.failure }
     }
 }
 
