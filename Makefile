@@ -23,14 +23,14 @@ build: deps
 site: build
 	$(RELEASE_BIN) build
 
-test: deps swift-test browser-test
+test: deps swift-test fuzz-replay browser-test
 
 swift-test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
 clean:
-	rm -rf .build public
+	rm -rf .build .build-fuzz public
 
 # Preview server. `make serve` builds, serves public/ on http://127.0.0.1:8000/, rebuilds on every save and reloads open
 # pages; a changed Swift template recompiles and restarts it (scripts/serve.sh). Options go in ARGS, e.g.
@@ -100,3 +100,18 @@ bench: build
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	python3 scripts/bench/run.py
+
+# `make fuzz`: the fuzz targets (Sources/Fuzz*) built with libFuzzer and AddressSanitizer in .build-fuzz, each run for
+# FUZZ_SECONDS (default 60); exits non-zero on a crash, failed check, leak or timeout (scripts/fuzz/run.sh).
+# `make test` only replays the seed inputs through the same checks, in the normal debug build (under a second).
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-replay
+
+fuzz: deps
+	SWIFT="$(SWIFT)" FUZZ_SECONDS="$(FUZZ_SECONDS)" scripts/fuzz/run.sh
+
+fuzz-replay: swift-test
+	.build/debug/FuzzFrontMatter scripts/fuzz/seeds/front-matter content
+	.build/debug/FuzzMarkdown scripts/fuzz/seeds/markdown content
+	.build/debug/FuzzRequestPath scripts/fuzz/seeds/request-path
