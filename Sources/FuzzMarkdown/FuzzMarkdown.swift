@@ -71,7 +71,9 @@ enum MarkdownTarget {
         for (destination, url) in rewritten {
             checkRewrite(destination, url, from: source, page: page)
         }
-        for link in rendered.links {
+        // Each distinct destination (the first few dozen: a link-heavy input has hundreds) from every file.
+        var seen: Set<String> = []
+        for link in rendered.links where seen.count < 32 && seen.insert(link.destination).inserted {
             for from in contentFiles {
                 let fromPage = SitePaths.page(forContentPath: from)!
                 if let url = resolver.outputURL(for: link.destination, from: from, page: fromPage) {

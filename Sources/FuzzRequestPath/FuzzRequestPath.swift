@@ -91,7 +91,7 @@ enum RequestPathTarget {
         let collector = Collector()
         let done = DispatchSemaphore(value: 0)
         Task { [body] in
-            var body = body
+            let body = body
             try? await body.write(collector)
             done.signal()
         }
