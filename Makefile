@@ -103,7 +103,7 @@ bench: build
 
 # `make fuzz`: the fuzz targets (Sources/Fuzz*) built with libFuzzer and AddressSanitizer in .build-fuzz, each run for
 # FUZZ_SECONDS (default 60); exits non-zero on a crash, failed check, leak or timeout (scripts/fuzz/run.sh).
-# `make test` only replays the seed inputs through the same checks, in the normal debug build (under a second).
+# `make test` only replays the seed inputs through the same checks, in the normal debug build (a few seconds).
 FUZZ_SECONDS ?= 60
 
 .PHONY: fuzz fuzz-replay
