@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make fuzz`: builds the fuzz targets with libFuzzer and AddressSanitizer into their own scratch folder, then runs
 # each for a bounded time. Exits non-zero if any target crashed, failed a check, leaked, ran out of memory or timed out;
-# the input that did it is kept in $FUZZ_SCRATCH/artifacts/TARGET/ and can be replayed with the fuzz binary.
+# the input that did it is kept in $FUZZ_SCRATCH/crashes/TARGET/ and can be replayed with the fuzz binary.
 #
 #   FUZZ_SECONDS  seconds per target (default 60)
 #   FUZZ_TARGETS  which targets (default: FuzzFrontMatter FuzzMarkdown FuzzRequestPath)
@@ -53,7 +53,8 @@ for target in $TARGETS; do
     options=${line%%|*}
     seeds=${line#*|}
     corpus="$SCRATCH/corpus/$target"
-    artifacts="$SCRATCH/artifacts/$target"
+    # Not artifacts/: SwiftPM owns that folder of its scratch path and empties it on every build.
+    artifacts="$SCRATCH/crashes/$target"
     log="$SCRATCH/logs/$target.log"
     mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
     echo "== fuzzing $target for $SECONDS_EACH s (log: $log)"
@@ -77,6 +78,6 @@ done
 
 echo "== fuzz summary ($SECONDS_EACH s each)$summary"
 if [ -n "$failed" ]; then
-    echo "fuzz: failures in$failed; inputs in $SCRATCH/artifacts/, logs in $SCRATCH/logs/" >&2
+    echo "fuzz: failures in$failed; inputs in $SCRATCH/crashes/, logs in $SCRATCH/logs/" >&2
     exit 1
 fi
