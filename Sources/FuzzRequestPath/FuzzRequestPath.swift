@@ -39,7 +39,9 @@ enum RequestPathTarget {
     static let responder = StaticFileResponder(root: root)
 
     static func run(_ input: UnsafeBufferPointer<UInt8>) {
-        let lines = String(decoding: input, as: UTF8.self).split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        // A 301 or 400 body may echo the request, so the request itself never holds the outside byte.
+        let request = input.map { $0 == outsideByte ? outsideByte + 1 : $0 }
+        let lines = String(decoding: request, as: UTF8.self).split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
         let target = String(lines.first ?? "")
         var headers = HTTPFields()
         if lines.count > 1, !lines[1].isEmpty { headers[.range] = String(lines[1]) }
