@@ -26,7 +26,7 @@ build: deps
 site: build
 	$(RELEASE_BIN) build
 
-test: deps swift-test browser-test bench-smoke
+test: deps swift-test fuzz-replay browser-test bench-smoke
 
 # In three runs: the pathological-Markdown tests keep both cores busy up to their deadline, and the preview server's
 # tests wait for events with deadlines of their own, so neither shares the machine with the other or with the rest.
@@ -37,7 +37,7 @@ swift-test: deps
 	$(SWIFT) test --skip-build --filter BriefingServerTests
 
 clean:
-	rm -rf .build public
+	rm -rf .build .build-fuzz public
 
 # Preview server. `make serve` builds, serves public/ on http://127.0.0.1:8000/, rebuilds on every save and reloads open
 # pages; a changed Swift template recompiles and restarts it (scripts/serve.sh). Options go in ARGS, e.g.
@@ -121,3 +121,18 @@ bench: build bench-deps
 bench-smoke: deps bench-deps
 	$(SWIFT) build --product briefing
 	BRIEFING=.build/debug/briefing BENCH_SIZES=30 BENCH_RUNS=1 BENCH_DIR=.build/bench-smoke python3 scripts/bench/run.py
+
+# `make fuzz`: the fuzz targets (Sources/Fuzz*) built with libFuzzer and AddressSanitizer in .build-fuzz, each run for
+# FUZZ_SECONDS (default 60); exits non-zero on a crash, failed check, leak or timeout (scripts/fuzz/run.sh).
+# `make test` only replays the seed inputs through the same checks, in the normal debug build (a few seconds).
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-replay
+
+fuzz: deps
+	SWIFT="$(SWIFT)" FUZZ_SECONDS="$(FUZZ_SECONDS)" scripts/fuzz/run.sh
+
+fuzz-replay: swift-test
+	.build/debug/FuzzFrontMatter scripts/fuzz/seeds/front-matter content
+	.build/debug/FuzzMarkdown scripts/fuzz/seeds/markdown content
+	.build/debug/FuzzRequestPath scripts/fuzz/seeds/request-path

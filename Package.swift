@@ -43,6 +43,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz targets: `make fuzz` builds them with libFuzzer and AddressSanitizer (scripts/fuzz/run.sh);
+        // a normal build makes small programs that replay saved inputs through the same checks.
+        .systemLibrary(name: "CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"]),
+        .executableTarget(name: "FuzzFrontMatter", dependencies: ["BriefingKit", "FuzzSupport", "Yams"]),
+        .executableTarget(name: "FuzzMarkdown", dependencies: ["BriefingKit", "FuzzSupport"]),
+        .executableTarget(
+            name: "FuzzRequestPath",
+            dependencies: ["BriefingServer", "FuzzSupport", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(
             name: "BriefingKitTests",
             dependencies: ["BriefingKit", "Templates"],

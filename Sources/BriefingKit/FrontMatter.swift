@@ -91,9 +91,14 @@ enum FrontMatterParser {
         _ type: Fields.Type, yaml: String, path: String, firstLine: Int, decoder: YAMLDecoder = YAMLDecoder()
     ) -> Result<FrontMatter<Fields>, BuildFailure> {
         let startOfFrontMatter = SourceLocation(path: path, line: max(1, firstLine - 1))
+        // libyaml puts the end of the text on a line of its own when the last line has no newline, so an error
+        // found there would name a line the file does not have. The closing `---` follows front matter (firstLine > 1).
+        let lastLine = firstLine + yaml.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } + (firstLine > 1 ? 1 : 0)
         func at(_ mark: Mark?) -> SourceLocation {
             guard let mark else { return startOfFrontMatter }
-            return SourceLocation(path: path, line: mark.line + firstLine - 1, column: mark.column)
+            let line = mark.line + firstLine - 1
+            guard line <= lastLine else { return SourceLocation(path: path, line: lastLine, column: 1) }
+            return SourceLocation(path: path, line: line, column: max(1, mark.column))
         }
 
         if let line = lineNestedTooDeeply(yaml) {

@@ -58,7 +58,10 @@ struct RequestPath: Sendable, Hashable {
             segments.append(segment)
         }
         if hidden { return .failure(.notServed) }
-        return .success(RequestPath(segments: segments, trailingSlash: trailingSlash || segments.isEmpty, query: query))
+        let parsed = RequestPath(segments: segments, trailingSlash: trailingSlash || segments.isEmpty, query: query)
+        // Raw non-ASCII grows threefold when re-encoded: refuse a path whose own redirect would be refused.
+        guard parsed.encoded.utf8.count <= maximumLength else { return .failure(.malformed("request path too long")) }
+        return .success(parsed)
     }
 
     /// The path re-encoded for a `Location` header, always starting with a single `/`.
