@@ -49,7 +49,8 @@ struct StaticFileResponder: Sendable {
     }
 
     /// The response, and whether it stands: false for a "not found" that a folder swap may have caused.
-    private func respondOnce(method: HTTPRequest.Method, target: String, headers: HTTPFields, injection: Injection?) -> (Response, Bool) {
+    /// Internal rather than private for the request-path fuzz target, which needs an answer without waiting.
+    func respondOnce(method: HTTPRequest.Method, target: String, headers: HTTPFields, injection: Injection?) -> (Response, Bool) {
         let path: RequestPath
         switch RequestPath.parse(target) {
         case .success(let parsed): path = parsed

@@ -48,7 +48,7 @@ enum RequestPathTarget {
 
         checkParse(target)
         for method in [HTTPRequest.Method.get, .head] {
-            let response = responder.respond(method: method, target: target, headers: headers, injection: injection)
+            let response = responder.respondOnce(method: method, target: target, headers: headers, injection: injection).0
             check(response, method: method, target: target)
         }
     }
