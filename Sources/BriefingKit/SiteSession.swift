@@ -165,12 +165,13 @@ public final class SiteSession: Sendable {
                     pages.formUnion((event.fields.people ?? []).compactMap { site.person($0)?.page })
                     pages.formUnion((event.fields.sources ?? []).compactMap { site.source($0)?.page })
                     pages.formUnion((event.fields.topics ?? []).compactMap { site.topic($0)?.page })
-                    // Quote cards name their event, and a quote's place among quotes of one day follows the event's weight.
+                    // Quote cards name their event.
                     for quote in site.quotesByEvent[event.id] ?? [] { pages.formUnion(quoteCardPages(quote, in: site)) }
                 default:
                     return nil
                 }
             }
+            // Quotes of one day are ordered by their events' weights: a new weight may reorder them anywhere.
             if case .event(let before) = previous.fields, case .event(let after) = current.fields, before.weight != after.weight {
                 return nil
             }
@@ -185,7 +186,7 @@ public final class SiteSession: Sendable {
             + (quote.fields.topics ?? []).compactMap { site.topic($0)?.page }
     }
 
-    /// The pages before and after `index`, whose previous/next links name the entry.
+    /// The entries before and after `index`, whose pages' previous/next links name the entry.
     private static func neighbours<Fields>(of index: Int, in items: [Item<Fields>]) -> [Item<Fields>] {
         [index - 1, index + 1].filter(items.indices.contains).map { items[$0] }
     }
