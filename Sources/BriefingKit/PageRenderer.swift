@@ -55,10 +55,10 @@ struct PageRenderer: Sendable {
         return jobs
     }
 
-    /// The pages that list or summarise many entries; any change to an entry may show on them.
+    /// The pages that list or count many entries; any change to an entry may show on them.
     static let listPages: Set<String> = [
         SitePaths.page(.overview, "index"), SitePaths.list(.person), SitePaths.list(.quote), SitePaths.list(.event),
-        SitePaths.list(.source), SitePaths.list(.topic), SitePaths.notFound, SitePaths.search,
+        SitePaths.list(.source), SitePaths.list(.topic),
     ]
 
     private func file(_ path: String, _ render: (String) -> HTML) -> OutputFile {
