@@ -14,19 +14,37 @@ public enum EntryFields: Sendable, Hashable {
 }
 
 /// A content file after parsing: typed front matter, rendered Markdown, and where everything was written.
-public struct Entry: Sendable {
-    public var kind: ContentKind
-    public var id: String
+/// A class, never changed after parsing: the resolved site holds each entry in many lists and maps, and sharing
+/// one reference is much cheaper than copying a dozen fields each time.
+public final class Entry: Sendable {
+    public let kind: ContentKind
+    public let id: String
     /// Path as shown in messages, e.g. `content/quotes/x.md`.
-    public var path: String
+    public let path: String
     /// Path inside `content/`, e.g. `quotes/x.md`.
-    public var relativePath: String
-    public var fields: EntryFields
-    public var editorial: EditorialFields
-    var lines: FieldLines
-    public var body: RenderedMarkdown
+    public let relativePath: String
+    public let fields: EntryFields
+    public let editorial: EditorialFields
+    let lines: FieldLines
+    public let body: RenderedMarkdown
+    /// What each of `body.links` points at, in the same order; worked out once, when the entry is parsed.
+    public let linkTargets: [LinkTarget]
     /// Line of the file where the Markdown body starts; add it to body positions.
-    public var bodyFirstLine: Int
+    public let bodyFirstLine: Int
+
+    init(kind: ContentKind, id: String, path: String, relativePath: String, fields: EntryFields, editorial: EditorialFields,
+         lines: FieldLines, body: RenderedMarkdown, linkTargets: [LinkTarget], bodyFirstLine: Int) {
+        self.kind = kind
+        self.id = id
+        self.path = path
+        self.relativePath = relativePath
+        self.fields = fields
+        self.editorial = editorial
+        self.lines = lines
+        self.body = body
+        self.linkTargets = linkTargets
+        self.bodyFirstLine = bodyFirstLine
+    }
 
     /// The output file this entry becomes.
     public var page: String { SitePaths.page(kind, id) }
@@ -52,10 +70,14 @@ public struct Entry: Sendable {
 /// The parse stage: front matter into typed fields, Markdown into HTML with links rewritten.
 enum EntryParser {
     /// Parses every file; Markdown rendering runs on all cores, in worker processes when `workers` says how.
+    /// `pool`: workers kept running by the caller (the preview's session) instead of started for this call.
     static func parse(_ files: [SourceFile], resolver: LinkResolver, options: MarkdownOptions,
-                      workers: MarkdownWorkerSettings? = nil, displayRoot: String = "content") -> ([Entry], [Diagnostic]) {
+                      workers: MarkdownWorkerSettings? = nil, pool: MarkdownWorkerPool? = nil,
+                      displayRoot: String = "content") -> ([Entry], [Diagnostic]) {
         let renderer: BodyRenderer
-        if var workers, !files.isEmpty {
+        if let pool {
+            renderer = .workers(pool)
+        } else if var workers, !files.isEmpty {
             // A preview rebuild parses one or two files: no more workers than that.
             workers.workers = min(workers.workers, files.count)
             do {
@@ -66,7 +88,7 @@ enum EntryParser {
         } else {
             renderer = .inProcess(options)
         }
-        defer { if case .workers(let pool) = renderer { pool.shutDown() } }
+        defer { if pool == nil, case .workers(let started) = renderer { started.shutDown() } }
 
         // In batches, so each batch makes one YAMLDecoder (making one reads the whole environment).
         let batchSize = max(1, files.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
@@ -127,7 +149,9 @@ enum EntryParser {
             }
         }
         return .success(Entry(kind: file.kind, id: file.id, path: file.path, relativePath: file.relativePath,
-                              fields: fields, editorial: editorial, lines: lines, body: body, bodyFirstLine: split.bodyFirstLine))
+                              fields: fields, editorial: editorial, lines: lines, body: body,
+                              linkTargets: body.links.map { resolver.resolve($0.destination, from: file.relativePath) },
+                              bodyFirstLine: split.bodyFirstLine))
     }
 }
 

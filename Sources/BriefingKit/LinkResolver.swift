@@ -28,7 +28,7 @@ public struct LinkResolver: Sendable {
     }
 
     public func resolve(_ destination: String, from sourcePath: String) -> LinkTarget {
-        let trimmed = destination.trimmingCharacters(in: .whitespaces)
+        let trimmed = Self.isTrimmedASCII(destination) ? destination : destination.trimmingCharacters(in: .whitespaces)
         if let scheme = LinkResolver.scheme(of: trimmed) {
             return LinkResolver.safeSchemes.contains(scheme.lowercased()) ? .external : .unsafe(scheme: scheme)
         }
@@ -37,14 +37,14 @@ public struct LinkResolver: Sendable {
         var pathPart = trimmed
         var anchor: String?
         if let hash = pathPart.firstIndex(of: "#") {
-            anchor = String(pathPart[pathPart.index(after: hash)...]).removingPercentEncoding
+            anchor = Self.percentDecoded(String(pathPart[pathPart.index(after: hash)...]))
             pathPart = String(pathPart[..<hash])
         }
         if let query = pathPart.firstIndex(of: "?") { pathPart = String(pathPart[..<query]) }
         if pathPart.isEmpty {
             return .sameDocument(anchor: anchor ?? "")
         }
-        let decoded = pathPart.removingPercentEncoding ?? pathPart
+        let decoded = Self.percentDecoded(pathPart) ?? pathPart
 
         var components: [String] = decoded.hasPrefix("/") ? [] : sourcePath.split(separator: "/").dropLast().map(String.init)
         for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {
@@ -76,6 +76,19 @@ public struct LinkResolver: Sendable {
         let url = targetPage == page ? "" : SitePaths.relative(from: page, to: targetPage)
         guard let anchor, !anchor.isEmpty else { return url.isEmpty ? "#" : url }
         return url + "#" + (anchor.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed) ?? anchor)
+    }
+
+    /// Most destinations are plain ASCII paths: those skip Foundation's trimming, which is slow on Linux.
+    private static func isTrimmedASCII(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first, let last = bytes.last else { return true }
+        return first != UInt8(ascii: " ") && first != UInt8(ascii: "\t") && last != UInt8(ascii: " ") && last != UInt8(ascii: "\t")
+            && bytes.allSatisfy { $0 < 0x80 }
+    }
+
+    /// `removingPercentEncoding`, skipped when there is no `%` to decode.
+    private static func percentDecoded(_ text: String) -> String? {
+        text.utf8.contains(UInt8(ascii: "%")) ? text.removingPercentEncoding : text
     }
 
     /// `javascript` for `javascript:alert(1)`; nil for a path. A scheme is letters first, then letters,

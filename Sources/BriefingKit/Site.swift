@@ -62,6 +62,8 @@ public struct Site: Sendable {
     var eventsByID: [String: Event] = [:]
     var sourcesByID: [String: Source] = [:]
     var topicsByID: [String: Topic] = [:]
+    /// Every published entry by its output page.
+    var entriesByPage: [String: Entry] = [:]
 }
 
 /// The resolve stage: checks every reference and link, and derives what points where.
@@ -152,13 +154,13 @@ enum SiteResolver {
         }
 
         // Markdown links: every content link must reach a file and, with an #anchor, a heading in it.
-        let anchorsByPage = Dictionary(entries.map { ($0.page, Set($0.body.headingIDs)) }, uniquingKeysWith: { a, _ in a })
+        let entriesByPage = Dictionary(entries.map { ($0.page, $0) }, uniquingKeysWith: { a, _ in a })
         var mentions: [String: [Entry]] = [:]
         for entry in entries {
             var mentioned: Set<String> = []
-            for link in entry.body.links {
+            for (link, target) in zip(entry.body.links, entry.linkTargets) {
                 let location = entry.location(of: link)
-                switch resolver.resolve(link.destination, from: entry.relativePath) {
+                switch target {
                 case .external:
                     break
                 case .sameDocument(let anchor):
@@ -168,7 +170,7 @@ enum SiteResolver {
                 case .content(let relativePath, _, _) where drafts.contains(relativePath):
                     problems.append(Diagnostic(location, draftMessage(relativePath)))
                 case .content(let relativePath, let page, let anchor):
-                    if let anchor, !anchor.isEmpty, let anchors = anchorsByPage[page], !anchors.contains(anchor) {
+                    if let anchor, !anchor.isEmpty, let anchors = entriesByPage[page]?.body.headingIDs, !anchors.contains(anchor) {
                         problems.append(Diagnostic(location, "link to missing anchor '#\(anchor)' in \(relativePath)\(didYouMean(anchor, in: anchors))"))
                     }
                     if page != entry.page, mentioned.insert(page).inserted {
@@ -191,11 +193,19 @@ enum SiteResolver {
         sources.sort { ($0.fields.title, $0.id) < ($1.fields.title, $1.id) }
         pages.sort { ($0.fields.title, $0.id) < ($1.fields.title, $1.id) }
         events.sort { ($0.fields.date, $0.fields.weight ?? 0, $0.id) < ($1.fields.date, $1.fields.weight ?? 0, $1.id) }
-        func eventWeight(_ quote: Quote) -> Int { quote.fields.event.flatMap { eventsByID[$0]?.fields.weight } ?? 0 }
-        quotes.sort { ($0.fields.date, eventWeight($0), $0.id) < ($1.fields.date, eventWeight($1), $1.id) }
+        // Sort keys worked out once per quote, not once per comparison.
+        let quoteKeys = quotes.map { quote in
+            (date: quote.fields.date, weight: quote.fields.event.flatMap { eventsByID[$0]?.fields.weight } ?? 0, id: quote.id)
+        }
+        quotes = quotes.indices.sorted { (quoteKeys[$0].date, quoteKeys[$0].weight, quoteKeys[$0].id) < (quoteKeys[$1].date, quoteKeys[$1].weight, quoteKeys[$1].id) }
+            .map { quotes[$0] }
         let topics = topicsByID.values.sorted { ($0.title, $0.id) < ($1.title, $1.id) }
-        let order = Dictionary(entries.sorted { ($0.kind, $0.title, $0.id) < ($1.kind, $1.title, $1.id) }.enumerated().map { ($1.page, $0) }, uniquingKeysWith: { a, _ in a })
-        mentions = mentions.mapValues { $0.sorted { order[$0.page, default: 0] < order[$1.page, default: 0] } }
+        // Each page's mentions by kind, then title; an entry's kind and id name it uniquely.
+        mentions = mentions.mapValues { entries in
+            let keys = entries.map { (kind: $0.kind, title: $0.title, id: $0.id) }
+            return entries.indices.sorted { (keys[$0].kind, keys[$0].title, keys[$0].id) < (keys[$1].kind, keys[$1].title, keys[$1].id) }
+                .map { entries[$0] }
+        }
 
         var site = Site(
             config: config, overview: overview, people: people, quotes: quotes, events: events,
@@ -212,6 +222,7 @@ enum SiteResolver {
         site.eventsByID = eventsByID
         site.sourcesByID = sourcesByID
         site.topicsByID = Dictionary(topics.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        site.entriesByPage = entriesByPage
         return .success(site)
     }
 
