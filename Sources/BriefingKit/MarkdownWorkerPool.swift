@@ -75,6 +75,8 @@ final class MarkdownWorkerPool: Sendable {
 
     private let settings: MarkdownWorkerSettings
     private let greeting: [UInt8]
+    private let contentFiles: Set<String>
+    private let options: MarkdownOptions
     /// Idle workers; nil is a slot whose worker was killed or never started.
     private let idle: Mutex<[Worker?]>
     private let slots: DispatchSemaphore
@@ -87,6 +89,8 @@ final class MarkdownWorkerPool: Sendable {
         self.settings = settings
         let milliseconds = Int(settings.deadline.components.seconds * 1000 + settings.deadline.components.attoseconds / 1_000_000_000_000_000)
         greeting = MarkdownWorker.greeting(contentFiles: contentFiles, options: options, deadlineMilliseconds: milliseconds)
+        self.contentFiles = contentFiles
+        self.options = options
         slots = DispatchSemaphore(value: settings.workers)
         var started: [Worker] = []
         var failure: MarkdownWorkerFailure?
@@ -104,6 +108,11 @@ final class MarkdownWorkerPool: Sendable {
             throw failure
         }
         idle = Mutex(started.map(Optional.some))
+    }
+
+    /// Whether this pool was started for these content files and options (its workers rewrite links against them).
+    func serves(contentFiles: Set<String>, options: MarkdownOptions) -> Bool {
+        self.contentFiles == contentFiles && self.options == options
     }
 
     /// Renders one body in a worker, waiting for a free one.
