@@ -45,17 +45,23 @@ struct Publishing: Sendable {
             var summary: String
             var published: PartialDate
         }
-        let items = (site.events.map { Item(entry: $0.entry, title: $0.fields.title, summary: "\($0.fields.date.display): \($0.fields.title)", published: $0.fields.date) }
-            + site.quotes.map { quote in
-                let speaker = site.person(quote.fields.speaker)?.fields.name ?? quote.fields.speaker
-                return Item(entry: quote.entry, title: "\(speaker): “\(quote.fields.text)”", summary: "“\(quote.fields.text)” — \(speaker), \(quote.fields.date.display)", published: quote.fields.date)
-            })
+        // Ordered by date alone first: only the newest few need their titles and summaries written out.
+        let dated = (site.events.map { ($0.entry, $0.fields.date) } + site.quotes.map { ($0.entry, $0.fields.date) })
             .sorted { a, b in
-                let (aDate, bDate) = (a.entry.editorial.updated ?? a.published, b.entry.editorial.updated ?? b.published)
-                return aDate != bDate ? aDate > bDate : a.entry.page < b.entry.page
+                let (aDate, bDate) = (a.0.editorial.updated ?? a.1, b.0.editorial.updated ?? b.1)
+                return aDate != bDate ? aDate > bDate : a.0.page < b.0.page
             }
+        let items = dated.prefix(Self.feedLimit).map { entry, published -> Item in
+            switch entry.fields {
+            case .quote(let quote):
+                let speaker = site.person(quote.speaker)?.fields.name ?? quote.speaker
+                return Item(entry: entry, title: "\(speaker): “\(quote.text)”", summary: "“\(quote.text)” — \(speaker), \(quote.date.display)", published: published)
+            default:
+                return Item(entry: entry, title: entry.title, summary: "\(published.display): \(entry.title)", published: published)
+            }
+        }
 
-        let newest = items.map { $0.entry.editorial.updated ?? $0.published }.max() ?? site.config.asOf ?? PartialDate(year: 1970)
+        let newest = items.first.map { $0.entry.editorial.updated ?? $0.published } ?? site.config.asOf ?? PartialDate(year: 1970)
         let feedUpdated = max(newest, site.config.asOf ?? newest)
         var xml = """
         <?xml version="1.0" encoding="UTF-8"?>
@@ -72,7 +78,7 @@ struct Publishing: Sendable {
         <author><name>\(xmlEscape(site.config.title))</name></author>
 
         """
-        for item in items.prefix(Self.feedLimit) {
+        for item in items {
             let url = absolute(item.entry.page)
             var content = item.entry.body.html
             for correction in item.entry.editorial.corrections ?? [] {
