@@ -33,7 +33,7 @@ public struct PreviewConfiguration: Sendable {
     }
 
     public init(build: BuildOptions, host: String = "127.0.0.1", port: Int = 8000, templatesFolder: URL? = nil,
-                exitOnTemplateChange: Bool = false, debounce: Duration = .milliseconds(50), keepAliveInterval: Duration = .seconds(15),
+                exitOnTemplateChange: Bool = false, debounce: Duration = .milliseconds(20), keepAliveInterval: Duration = .seconds(15),
                 idleTimeout: Duration = .seconds(15), watchMode: WatchMode = .automatic, handlesSignals: Bool = true, log: PreviewLog = .standard) {
         self.build = build
         self.host = host
