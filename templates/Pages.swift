@@ -78,15 +78,20 @@ public func quotePage(_ page: PageContext, quote: QuoteCard, body markdown: HTML
     return layout(page, main: main)
 }
 
-public func quotesListPage(_ page: PageContext, quotes: [QuoteCard], speakers: [CountedLink], topics: [CountedLink]) -> HTML {
-    let main: HTML = """
-    <h1>Quotes</h1>
-    <p class="lede">Every quotation in the briefing, verbatim, in date order.</p>
+/// `speakers` and `topics` are shown on the first page only.
+public func quotesListPage(_ page: PageContext, quotes: [QuoteCard], speakers: [CountedLink], topics: [CountedLink], pages: PageNumbers) -> HTML {
+    let filters: HTML = pages.isFirst ? """
     <div class="filters">
     \(section("By speaker", id: "by-speaker", countedLinks(speakers), when: !speakers.isEmpty))\
     \(section("By topic", id: "by-topic", countedLinks(topics), when: !topics.isEmpty))</div>
-    <h2 id="all-quotes">All quotes</h2>
-    \(quotes.map { quoteCard($0) })
+
+    """ : .empty
+    let main: HTML = """
+    <h1>Quotes</h1>
+    <p class="lede">Every quotation in the briefing, verbatim, in date order.</p>
+    \(filters)<h2 id="all-quotes">\(pages.urls.count > 1 ? "Quotes \(pages.first)–\(pages.last) of \(pages.total)" : "All quotes")</h2>
+    \(quotes.map { quoteCard($0) })\
+    \(pageNumbers(pages, label: "Pages of quotes"))
     """
     return layout(page, main: main)
 }
@@ -112,7 +117,7 @@ public func eventPage(_ page: PageContext, title: String, date: DateView, time: 
     return layout(page, main: main)
 }
 
-public func timelinePage(_ page: PageContext, periods: [TimelinePeriod]) -> HTML {
+public func timelinePage(_ page: PageContext, periods: [TimelinePeriod], pages: PageNumbers) -> HTML {
     let groups = periods.map { period -> HTML in
         """
         <section class="period" aria-labelledby="period-\(period.machine)">
@@ -126,7 +131,9 @@ public func timelinePage(_ page: PageContext, periods: [TimelinePeriod]) -> HTML
     let main: HTML = """
     <h1>Timeline</h1>
     <p class="lede">What happened, in date order. Dates known only to the month or year are shown as such and come first in their period.</p>
-    \(groups)
+    \(pages.urls.count > 1 ? "<p class=\"page-range\">Events \(pages.first)–\(pages.last) of \(pages.total)</p>\n" : .empty)\
+    \(groups)\
+    \(pageNumbers(pages, label: "Pages of the timeline"))
     """
     return layout(page, main: main)
 }
@@ -157,8 +164,27 @@ public func sourcesListPage(_ page: PageContext, sources: [CountedLink]) -> HTML
     return layout(page, main: main)
 }
 
+/// A topic's quotes may run over several pages; the summary, speakers, events and mentions are on the first.
 public func topicPage(_ page: PageContext, title: String, summary: String?, body markdown: HTML,
-                      speakers: [CountedLink], quotes: [QuoteCard], events: [EventItem], mentions: [Link]) -> HTML {
+                      speakers: [CountedLink], quotes: [QuoteCard], events: [EventItem], mentions: [Link], pages: PageNumbers) -> HTML {
+    let quotesTitle = pages.urls.count > 1 ? "Quotes \(pages.first)–\(pages.last) of \(pages.total)" : "Quotes"
+    let quotesSection: HTML = quotes.isEmpty ? .empty : """
+    <section aria-labelledby="quotes">
+    <h2 id="quotes">\(quotesTitle)</h2>
+    \(quotes.map { quoteCard($0) }.joined())\(pageNumbers(pages, label: "Pages of quotes on \(title)"))</section>
+
+    """
+    guard pages.isFirst else {
+        return layout(page, main: """
+        <article class="topic">
+        <header class="page-header">
+        <p class="kicker">Topic</p>
+        <h1>\(title)</h1>
+        </header>
+        </article>
+        \(quotesSection)
+        """)
+    }
     let main: HTML = """
     <article class="topic">
     <header class="page-header">
@@ -167,7 +193,7 @@ public func topicPage(_ page: PageContext, title: String, summary: String?, body
     \(summary.html { "<p class=\"lede\">\($0)</p>\n" })</header>
     \(body(markdown))</article>
     \(section("Who spoke on this", id: "speakers", countedLinks(speakers), when: !speakers.isEmpty))\
-    \(section("Quotes", id: "quotes", quotes.map { quoteCard($0) }.joined(), when: !quotes.isEmpty))\
+    \(quotesSection)\
     \(section("Events", id: "events", "<ol class=\"timeline\">\n\(events.map { eventItem($0) })</ol>\n", when: !events.isEmpty))\
     \(mentionedIn(mentions))
     """
@@ -222,6 +248,23 @@ public func searchPage(_ page: PageContext, indexScript: String, searchScript: S
     <script src="\(page.root + searchScript)" defer></script>
     """
     return layout(page, main: main)
+}
+
+/// Links to the other pages of a long list: previous and next, the first and last, and those near this one.
+func pageNumbers(_ pages: PageNumbers, label: String) -> HTML {
+    guard pages.urls.count > 1 else { return .empty }
+    let count = pages.urls.count
+    let shown = Set([1, count] + Array(max(1, pages.number - 2)...min(count, pages.number + 2)))
+    var items: [HTML] = []
+    for number in 1...count where shown.contains(number) {
+        if number > 1, !shown.contains(number - 1) { items.append("<li class=\"gap\" aria-hidden=\"true\">…</li>") }
+        items.append(number == pages.number
+            ? "<li><a aria-current=\"page\" href=\"\(pages.urls[number - 1])\">\(number)</a></li>"
+            : "<li><a href=\"\(pages.urls[number - 1])\">\(number)</a></li>")
+    }
+    let previous: HTML = pages.number > 1 ? "<a class=\"previous\" rel=\"prev\" href=\"\(pages.urls[pages.number - 2])\">Earlier</a>" : .empty
+    let next: HTML = pages.number < count ? "<a class=\"next\" rel=\"next\" href=\"\(pages.urls[pages.number])\">Later</a>" : .empty
+    return "<nav class=\"page-numbers\" aria-label=\"\(label)\">\(previous)<ol>\(items.joined())</ol>\(next)</nav>\n"
 }
 
 func pager(previous: Link?, next: Link?, label: String, noun: String) -> HTML {

@@ -177,6 +177,27 @@ public struct CountedLink: Sendable {
     }
 }
 
+/// Where a page stands in a long list split over several pages: page `number` of `urls.count`, holding items
+/// `first`–`last` of `total`.
+public struct PageNumbers: Sendable {
+    public var number: Int
+    /// Every page of the list, first page first, relative to the current page.
+    public var urls: [String]
+    public var first: Int
+    public var last: Int
+    public var total: Int
+
+    public init(number: Int, urls: [String], first: Int, last: Int, total: Int) {
+        self.number = number
+        self.urls = urls
+        self.first = first
+        self.last = last
+        self.total = total
+    }
+
+    public var isFirst: Bool { number == 1 }
+}
+
 /// A group of timeline events: a month, or a year where only the year is known.
 public struct TimelinePeriod: Sendable {
     public var label: String

@@ -12,12 +12,17 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
     public var asOf: PartialDate?
     /// Pass raw HTML in Markdown through (after GFM's tag filter); omitted by default.
     public var rawHTML: Bool?
+    /// How many quotes or events a list page shows before the list continues on a next page.
+    public var pageSize: Int?
+
+    public static let defaultPageSize = 100
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case title, description, language
         case baseURL = "base_url"
         case asOf = "as_of"
         case rawHTML = "raw_html"
+        case pageSize = "page_size"
     }
     static let kindName = "site.yaml"
     static let hasEditorialFields = false

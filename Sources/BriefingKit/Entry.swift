@@ -44,10 +44,11 @@ public final class Entry: Sendable {
         self.body = body
         self.linkTargets = linkTargets
         self.bodyFirstLine = bodyFirstLine
+        page = SitePaths.page(kind, id)
     }
 
     /// The output file this entry becomes.
-    public var page: String { SitePaths.page(kind, id) }
+    public let page: String
 
     public var title: String {
         switch fields {

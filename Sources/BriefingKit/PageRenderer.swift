@@ -23,46 +23,123 @@ struct PageRenderer: Sendable {
 
     /// Every page, with `extra` files rendered on the same cores.
     func renderAll(alongside extra: [@Sendable () -> OutputFile] = []) -> [OutputFile] {
-        (extra + pageJobs().map(\.render)).concurrentMap { $0() }
+        render(pageJobs(), alongside: extra)
     }
 
-    /// Only the pages at `paths`, as a rebuild after a small change needs.
-    func render(_ paths: Set<String>) -> [OutputFile] {
-        pageJobs().filter { paths.contains($0.path) }.map(\.render).concurrentMap { $0() }
+    private enum Work: Sendable {
+        case extra(@Sendable () -> OutputFile)
+        case page(PageJob)
     }
 
-    /// The path of every page with the work of rendering it.
-    func pageJobs() -> [(path: String, render: @Sendable () -> OutputFile)] {
-        func job(_ path: String, _ render: @escaping @Sendable (String) -> HTML) -> (path: String, render: @Sendable () -> OutputFile) {
-            (path, { file(path, render) })
+    /// Only the pages of `jobs`, as a rebuild after a small change needs, with `extra` files on the same cores.
+    func render(_ jobs: [PageJob], alongside extra: [@Sendable () -> OutputFile] = []) -> [OutputFile] {
+        (extra.map(Work.extra) + jobs.map(Work.page)).concurrentMap { work in
+            switch work {
+            case .extra(let make): return make()
+            case .page(let job): return render(job)
+            }
         }
-        var jobs = [
-            job(SitePaths.page(.overview, "index")) { overview($0) },
-            job(SitePaths.list(.person)) { peopleList($0) },
-            job(SitePaths.list(.quote)) { quotesList($0) },
-            job(SitePaths.list(.event)) { timeline($0) },
-            job(SitePaths.list(.source)) { sourcesList($0) },
-            job(SitePaths.list(.topic)) { topicsList($0) },
-            job(SitePaths.notFound) { notFound($0) },
-            job(SitePaths.search) { search($0) },
+    }
+
+    /// One page of the site: where it is written and what it shows.
+    struct PageJob: Sendable {
+        enum Content: Sendable {
+            case overview, peopleList, sourcesList, topicsList, notFound, search
+            case quotesList(page: Int), timeline(page: Int)
+            /// Indices into the site's lists.
+            case person(Int), quote(Int), event(Int), source(Int), plain(Int)
+            case topic(Int, page: Int)
+        }
+        var path: String
+        var content: Content
+    }
+
+    /// Every page of the site, in a fixed order.
+    func pageJobs() -> [PageJob] {
+        var jobs: [PageJob] = [
+            PageJob(path: SitePaths.page(.overview, "index"), content: .overview),
+            PageJob(path: SitePaths.list(.person), content: .peopleList),
+            PageJob(path: SitePaths.list(.source), content: .sourcesList),
+            PageJob(path: SitePaths.list(.topic), content: .topicsList),
+            PageJob(path: SitePaths.notFound, content: .notFound),
+            PageJob(path: SitePaths.search, content: .search),
         ]
-        jobs += site.people.map { person in job(person.page) { self.person(person, $0) } }
-        jobs += site.quotes.indices.map { index in job(site.quotes[index].page) { quote(at: index, $0) } }
-        jobs += site.events.indices.map { index in job(site.events[index].page) { event(at: index, $0) } }
-        jobs += site.sources.map { source in job(source.page) { self.source(source, $0) } }
-        jobs += site.topics.map { topic in job(topic.page) { self.topic(topic, $0) } }
-        jobs += site.pages.map { page in job(page.page) { plain(page, $0) } }
+        jobs += site.people.indices.map { PageJob(path: site.people[$0].page, content: .person($0)) }
+        jobs += site.quotes.indices.map { PageJob(path: site.quotes[$0].page, content: .quote($0)) }
+        jobs += site.events.indices.map { PageJob(path: site.events[$0].page, content: .event($0)) }
+        jobs += site.sources.indices.map { PageJob(path: site.sources[$0].page, content: .source($0)) }
+        jobs += site.pages.indices.map { PageJob(path: site.pages[$0].page, content: .plain($0)) }
+        jobs += (1...pageCount(site.quotes.count)).map {
+            PageJob(path: SitePaths.numbered(SitePaths.list(.quote), $0), content: .quotesList(page: $0))
+        }
+        jobs += (1...pageCount(site.events.count)).map {
+            PageJob(path: SitePaths.numbered(SitePaths.list(.event), $0), content: .timeline(page: $0))
+        }
+        for (index, topic) in site.topics.enumerated() {
+            jobs += (1...pageCount(site.quotesByTopic[topic.id]?.count ?? 0)).map {
+                PageJob(path: SitePaths.numbered(topic.page, $0), content: .topic(index, page: $0))
+            }
+        }
         return jobs
     }
 
-    /// The pages that list or count many entries; any change to an entry may show on them.
+    func render(_ job: PageJob) -> OutputFile {
+        let path = job.path
+        let html: HTML
+        switch job.content {
+        case .overview: html = overview(path)
+        case .peopleList: html = peopleList(path)
+        case .sourcesList: html = sourcesList(path)
+        case .topicsList: html = topicsList(path)
+        case .notFound: html = notFound(path)
+        case .search: html = search(path)
+        case .quotesList(let page): html = quotesList(page: page, path)
+        case .timeline(let page): html = timeline(page: page, path)
+        case .person(let index): html = person(site.people[index], path)
+        case .quote(let index): html = quote(at: index, path)
+        case .event(let index): html = event(at: index, path)
+        case .source(let index): html = source(site.sources[index], path)
+        case .plain(let index): html = plain(site.pages[index], path)
+        case .topic(let index, let page): html = topic(site.topics[index], page: page, path)
+        }
+        return OutputFile(path: path, contents: Data(html.markup.utf8))
+    }
+
+    /// The pages that count entries, or show the newest; any change to an entry may show on them. The first pages
+    /// of the quotes list (its counts by speaker and topic) and of the timeline are among them; the pages of long
+    /// lists that show a given entry come from `quotesListPath(at:)`, `timelinePath(at:)` and `topicPath(_:at:)`.
     static let listPages: Set<String> = [
         SitePaths.page(.overview, "index"), SitePaths.list(.person), SitePaths.list(.quote), SitePaths.list(.event),
         SitePaths.list(.source), SitePaths.list(.topic),
     ]
 
-    private func file(_ path: String, _ render: (String) -> HTML) -> OutputFile {
-        OutputFile(path: path, contents: Data(render(path).markup.utf8))
+    // MARK: - Long lists over several pages
+
+    var pageSize: Int { site.config.pageSize ?? SiteConfig.defaultPageSize }
+
+    /// How many pages a list of `count` items takes; an empty list still has its first page.
+    func pageCount(_ count: Int) -> Int { max(1, (count + pageSize - 1) / pageSize) }
+
+    /// The page of the quotes list that shows the quote at `index` of `site.quotes`.
+    func quotesListPath(at index: Int) -> String { SitePaths.numbered(SitePaths.list(.quote), index / pageSize + 1) }
+
+    /// The page of the timeline that shows the event at `index` of `site.events`.
+    func timelinePath(at index: Int) -> String { SitePaths.numbered(SitePaths.list(.event), index / pageSize + 1) }
+
+    /// The page of `topic` that shows the quote at `index` of its quotes.
+    func topicPath(_ topic: Topic, at index: Int) -> String { SitePaths.numbered(topic.page, index / pageSize + 1) }
+
+    /// The items of page `number`, and where it stands among the pages of `first`.
+    private func slice<T>(_ items: [T], page number: Int, first: String, from path: String) -> (ArraySlice<T>, PageNumbers) {
+        let start = min(items.count, (number - 1) * pageSize)
+        let shown = items[start..<min(items.count, start + pageSize)]
+        let urls = (1...pageCount(items.count)).map { url(path, SitePaths.numbered(first, $0)) }
+        return (shown, PageNumbers(number: number, urls: urls, first: start + 1, last: start + shown.count, total: items.count))
+    }
+
+    /// "Quotes (page 2 of 80)" for the `<title>` of every page but the first.
+    private func numberedTitle(_ title: String, _ pages: PageNumbers) -> String {
+        pages.isFirst ? title : "\(title) (page \(pages.number) of \(pages.urls.count))"
     }
 
     // MARK: - Pages
@@ -72,7 +149,7 @@ struct PageRenderer: Sendable {
         return overviewPage(context(path, title: nil, section: .overview, description: overview.fields.summary, entry: overview.entry, data: overviewData(path)),
                             title: overview.fields.title, summary: overview.fields.summary, body: markdown(overview.entry),
                             people: site.people.filter { $0.fields.kind != .government && $0.fields.kind != .organisation }.map { personCard($0, from: path) },
-                            positions: positions(from: path), events: site.events.map { eventItem($0, from: path) },
+                            positions: positions(from: path), events: site.events.suffix(pageSize).map { eventItem($0, from: path) },
                             topics: topicCounts(from: path))
     }
 
@@ -114,7 +191,8 @@ struct PageRenderer: Sendable {
                          previous: neighbour(index - 1), next: neighbour(index + 1), mentions: mentions(of: path))
     }
 
-    private func quotesList(_ path: String) -> HTML {
+    private func quotesList(page number: Int, _ path: String) -> HTML {
+        let (quotes, pages) = slice(site.quotes, page: number, first: SitePaths.list(.quote), from: path)
         let speakers = site.people.compactMap { person -> CountedLink? in
             guard let quotes = site.quotesBySpeaker[person.id] else { return nil }
             return CountedLink(Link(person.fields.name, url: url(path, person.page)), note: counted(quotes.count, "quote"))
@@ -123,8 +201,9 @@ struct PageRenderer: Sendable {
             guard let quotes = site.quotesByTopic[topic.id] else { return nil }
             return CountedLink(Link(topic.title, url: url(path, topic.page)), note: counted(quotes.count, "quote"))
         }
-        return quotesListPage(context(path, title: "Quotes", section: .quotes, data: collectionData("Quotes", path)),
-                              quotes: site.quotes.map { quoteCard($0, from: path) }, speakers: speakers, topics: topics)
+        return quotesListPage(context(path, title: numberedTitle("Quotes", pages), section: .quotes, data: collectionData("Quotes", path)),
+                              quotes: quotes.map { quoteCard($0, from: path) }, speakers: pages.isFirst ? speakers : [],
+                              topics: pages.isFirst ? topics : [], pages: pages)
     }
 
     private func event(at index: Int, _ path: String) -> HTML {
@@ -143,9 +222,10 @@ struct PageRenderer: Sendable {
                          previous: neighbour(index - 1), next: neighbour(index + 1), mentions: mentions(of: path))
     }
 
-    private func timeline(_ path: String) -> HTML {
+    private func timeline(page number: Int, _ path: String) -> HTML {
+        let (events, pages) = slice(site.events, page: number, first: SitePaths.list(.event), from: path)
         var periods: [TimelinePeriod] = []
-        for event in site.events {
+        for event in events {
             let period = event.fields.date.monthPeriod
             let item = eventItem(event, from: path, withQuotes: true)
             if periods.last?.machine == period.description {
@@ -154,7 +234,8 @@ struct PageRenderer: Sendable {
                 periods.append(TimelinePeriod(label: period.display, machine: period.description, events: [item]))
             }
         }
-        return timelinePage(context(path, title: "Timeline", section: .timeline, data: collectionData("Timeline", path)), periods: periods)
+        return timelinePage(context(path, title: numberedTitle("Timeline", pages), section: .timeline, data: collectionData("Timeline", path)),
+                            periods: periods, pages: pages)
     }
 
     private func source(_ source: Source, _ path: String) -> HTML {
@@ -176,8 +257,14 @@ struct PageRenderer: Sendable {
         return sourcesListPage(context(path, title: "Sources", section: .sources, data: collectionData("Sources", path)), sources: sources)
     }
 
-    private func topic(_ topic: Topic, _ path: String) -> HTML {
+    private func topic(_ topic: Topic, page number: Int, _ path: String) -> HTML {
         let quotes = site.quotesByTopic[topic.id] ?? []
+        let (shown, pages) = slice(quotes, page: number, first: topic.page, from: path)
+        guard pages.isFirst else {
+            return topicPage(context(path, title: numberedTitle(topic.title, pages), section: .topics, trail: [.topics], data: topicData(topic)),
+                             title: topic.title, summary: nil, body: .empty, speakers: [], quotes: shown.map { quoteCard($0, from: path) },
+                             events: [], mentions: [], pages: pages)
+        }
         let speakers = Dictionary(grouping: quotes, by: \.fields.speaker)
             .compactMap { id, quotes -> CountedLink? in
                 guard let person = site.person(id) else { return nil }
@@ -187,9 +274,9 @@ struct PageRenderer: Sendable {
         return topicPage(context(path, title: topic.title, section: .topics, description: topic.summary, trail: [.topics],
                                  entry: topic.entry, data: topicData(topic)),
                          title: topic.title, summary: topic.summary, body: topic.entry.map(markdown) ?? .empty,
-                         speakers: speakers, quotes: quotes.map { quoteCard($0, from: path) },
+                         speakers: speakers, quotes: shown.map { quoteCard($0, from: path) },
                          events: (site.eventsByTopic[topic.id] ?? []).map { eventItem($0, from: path) },
-                         mentions: mentions(of: path))
+                         mentions: mentions(of: path), pages: pages)
     }
 
     private func topicsList(_ path: String) -> HTML {

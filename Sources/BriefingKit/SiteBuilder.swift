@@ -134,7 +134,12 @@ public enum SiteBuilder {
         if let file = content.siteConfig {
             configPath = file.path
             switch FrontMatterParser.decodeFile(SiteConfig.self, yaml: file.text, path: file.path) {
-            case .success(let parsed): config = parsed.fields
+            case .success(let parsed):
+                config = parsed.fields
+                if let pageSize = config.pageSize, pageSize < 1 {
+                    configProblems.append(Diagnostic(parsed.lines.location("page_size"),
+                                                     "field 'page_size' must be 1 or more (how many quotes or events a list page shows), found \(pageSize)"))
+                }
             case .failure(let found): configProblems = found.diagnostics
             }
         }

@@ -23,6 +23,12 @@ public enum SitePaths {
         return "\(folder)/index.html"
     }
 
+    /// Page `number` of a list whose first page is `first`: `quotes/index.html`, `quotes/page/2/index.html`, ….
+    public static func numbered(_ first: String, _ number: Int) -> String {
+        guard number > 1 else { return first }
+        return String(first.dropLast("index.html".count)) + "page/\(number)/index.html"
+    }
+
     public static let notFound = "404.html"
     public static let search = "search/index.html"
 

@@ -141,6 +141,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  errors: ["content/site.yaml:1:1: error: missing site.yaml: every briefing needs one, with at least 'title: …'"]),
         BadInput(name: "site.yaml with a wrong type", files: ["site.yaml": "title: T\nraw_html: maybe\n"],
                  errors: ["content/site.yaml:2:11: error: field 'raw_html' must be true or false, found 'maybe'"]),
+        BadInput(name: "page size of nought", files: ["site.yaml": "title: T\nbase_url: https://news.example/\npage_size: 0\n"],
+                 errors: ["content/site.yaml:3:1: error: field 'page_size' must be 1 or more (how many quotes or events a list page shows), found 0"]),
         BadInput(name: "several problems in one run", files: [
             "people/no-role.md": "---\nname: A\n---\n",
             "quotes/who.md": quote.replacingOccurrences(of: "vladimir-putin", with: "nobody"),
