@@ -1,9 +1,15 @@
 import Foundation
 
-/// An entry together with its typed fields.
-public struct Item<Fields: Sendable>: Sendable {
-    public var entry: Entry
-    public var fields: Fields
+/// An entry together with its typed fields. A class for the same reason as `Entry`: the resolved site files each
+/// item in several lists and maps.
+public final class Item<Fields: Sendable>: Sendable {
+    public let entry: Entry
+    public let fields: Fields
+
+    init(entry: Entry, fields: Fields) {
+        self.entry = entry
+        self.fields = fields
+    }
 
     public var id: String { entry.id }
     public var page: String { entry.page }

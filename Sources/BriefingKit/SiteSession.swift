@@ -25,10 +25,49 @@ public final class SiteSession: Sendable {
         var site: Site
         var assetPaths: AssetPaths
         var pagePaths: Set<String>
+        /// Where each file's entry is in `parsed.entries`, by path inside the content folder.
+        var entryIndex: [String: Int]
+        /// The files left out as drafts (a save that publishes or withdraws one re-renders everything, and records them again).
+        var drafts: Set<String>
+
+        init(parsed: ParsedContent, site: Site, assetPaths: AssetPaths, pagePaths: Set<String>) {
+            self.parsed = parsed
+            self.site = site
+            self.assetPaths = assetPaths
+            self.pagePaths = pagePaths
+            entryIndex = Dictionary(parsed.entries.enumerated().map { ($1.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+            drafts = Set(parsed.entries.filter(\.editorial.isDraft).map(\.relativePath))
+        }
+
+        /// After a small save: the same files, so the same places.
+        init(updating previous: Built, parsed: ParsedContent, site: Site) {
+            self = previous
+            self.parsed = parsed
+            self.site = site
+        }
     }
+
+    /// One Markdown worker kept running between saves: starting a process costs more than rendering a body.
+    private let workerPool = Mutex<MarkdownWorkerPool?>(nil)
 
     public init(options: BuildOptions) {
         self.options = options
+    }
+
+    deinit {
+        workerPool.withLock { $0?.shutDown() }
+    }
+
+    /// The kept worker, started on first use; nil when Markdown renders in process.
+    private func pool(for parsed: ParsedContent) -> MarkdownWorkerPool? {
+        guard var settings = options.markdownWorkers else { return nil }
+        return workerPool.withLock { pool in
+            if let pool, pool.serves(contentFiles: parsed.resolver.contentFiles, options: parsed.markdownOptions) { return pool }
+            pool?.shutDown()
+            settings.workers = 1
+            pool = try? MarkdownWorkerPool(settings: settings, contentFiles: parsed.resolver.contentFiles, options: parsed.markdownOptions)
+            return pool
+        }
     }
 
     /// Builds the site; `changedSources` are the absolute paths of the content and asset files changed since the
@@ -60,39 +99,57 @@ public final class SiteSession: Sendable {
             }
         }
         let (entries, parseProblems) = EntryParser.parse(files, resolver: previous.parsed.resolver, options: previous.parsed.markdownOptions,
-                                                          workers: options.markdownWorkers, displayRoot: options.contentDisplayPath)
+                                                          workers: options.markdownWorkers, pool: pool(for: previous.parsed),
+                                                          displayRoot: options.contentDisplayPath)
         problems += parseProblems
         guard problems.isEmpty else { throw .content(BuildFailure(problems)) }
 
         var parsed = previous.parsed
-        let replaced = Dictionary(entries.map { ($0.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
-        let before = Dictionary(previous.parsed.entries.filter { replaced[$0.relativePath] != nil }.map { ($0.relativePath, $0) },
-                                uniquingKeysWith: { a, _ in a })
-        parsed.entries = parsed.entries.map { replaced[$0.relativePath] ?? $0 }
-        let site = try SiteBuilder.resolve(parsed, options)
-
+        var edits: [(before: Entry, after: Entry)] = []
+        for entry in entries {
+            guard let index = previous.entryIndex[entry.relativePath] else { return try fullBuild() }
+            edits.append((parsed.entries[index], entry))
+            parsed.entries[index] = entry
+        }
+        let site = try resolve(parsed, after: previous.site, edits: edits, drafts: previous.drafts)
         let publishing = Publishing(site: site)
-        let searchIndex = SiteBuilder.fingerprint([publishing.searchIndex()], enabled: options.fingerprintAssets)
         let renderer = PageRenderer(site: site, assets: previous.assetPaths, notFoundRoot: options.notFoundRoot)
-        let pagePaths = Self.pagePaths(site, previous.assetPaths)
-        guard searchIndex.1.searchIndex == previous.assetPaths.searchIndex, pagePaths == previous.pagePaths,
-              let affected = Self.affectedPages(by: entries.map { (before[$0.relativePath]!, $0) }, before: previous.site, after: site,
-                                                resolver: parsed.resolver)
+        let jobs = renderer.pageJobs()
+        let pagePaths = Set(jobs.map(\.path))
+        // data.json and the search index hold fields and relations, never bodies: an edit of a body leaves them be.
+        let fieldsChanged = edits.contains { $0.before.fields != $0.after.fields || $0.before.editorial != $0.after.editorial }
+        let searchIndex = fieldsChanged ? SiteBuilder.fingerprint([publishing.searchIndex()], enabled: options.fingerprintAssets) : nil
+        guard searchIndex.map({ $0.1.searchIndex == previous.assetPaths.searchIndex }) ?? true, pagePaths == previous.pagePaths,
+              let affected = Self.affectedPages(by: edits, before: previous.site, after: site, assets: previous.assetPaths)
         else {
             return try renderEverything(parsed, site)
         }
 
-        let rendered = renderer.render(affected)
-            + [publishing.feed(), publishing.data(), publishing.sitemap(pages: pagePaths.filter { $0.hasSuffix(".html") }.sorted())]
-            + searchIndex.0
+        var alongside: [@Sendable () -> OutputFile] = [publishing.feed]
+        if fieldsChanged { alongside.append(publishing.data) }
+        // The sitemap lists the pages, which are the same as before, and the dates they were updated.
+        if edits.contains(where: { $0.before.editorial.updated != $0.after.editorial.updated }) {
+            alongside.append { publishing.sitemap(pages: pagePaths.filter { $0.hasSuffix(".html") }.sorted()) }
+        }
+        let rendered = renderer.render(jobs.filter { affected.contains($0.path) }, alongside: alongside) + (searchIndex?.0 ?? [])
         let report: WriteReport
         do {
             report = try OutputWriter.update(rendered, in: options.outputFolder)
         } catch {
             throw .output(error)
         }
-        let built = Built(parsed: parsed, site: site, assetPaths: previous.assetPaths, pagePaths: pagePaths)
+        let built = Built(updating: previous, parsed: parsed, site: site)
         return (built, BuildReport(entries: Self.entryCount(site), pages: pagePaths.count, write: report))
+    }
+
+    /// The site after `edits`: worked out from the previous site for a single everyday save, else resolved whole.
+    private func resolve(_ parsed: ParsedContent, after previous: Site, edits: [(before: Entry, after: Entry)],
+                         drafts: Set<String>) throws(BuildError) -> Site {
+        if edits.count == 1, !options.includeDrafts,
+           let site = SiteUpdate.replacing(edits[0].before, with: edits[0].after, in: previous, drafts: drafts) {
+            return site
+        }
+        return try SiteBuilder.resolve(parsed, options)
     }
 
     /// The whole pipeline, as `briefing build` runs it, keeping what later builds reuse.
@@ -136,10 +193,11 @@ public final class SiteSession: Sendable {
     }
 
     /// The pages that show anything of the edited entries, before or after the edit; nil if the edit may show on
-    /// any page. Every list page is included: they all count or list entries.
+    /// any page. The pages that count entries or show the newest are always included.
     static func affectedPages(by edits: [(before: Entry, after: Entry)], before old: Site, after new: Site,
-                              resolver: LinkResolver) -> Set<String>? {
+                              assets: AssetPaths) -> Set<String>? {
         var pages = PageRenderer.listPages
+        let renderers = (old: PageRenderer(site: old, assets: assets), new: PageRenderer(site: new, assets: assets))
         for (previous, current) in edits {
             guard previous.editorial.isDraft == current.editorial.isDraft else { return nil }
             // A draft that stays a draft is on no page.
@@ -149,26 +207,41 @@ public final class SiteSession: Sendable {
             }
             pages.insert(current.page)
             // Pages this entry links to, before and after, list it among their mentions.
-            for link in previous.body.links + current.body.links {
-                if case .content(_, let page, _) = resolver.resolve(link.destination, from: current.relativePath) { pages.insert(page) }
+            for target in previous.linkTargets + current.linkTargets {
+                if case .content(_, let page, _) = target { pages.insert(page) }
             }
-            for site in [old, new] {
+            for (site, renderer) in [(old, renderers.old), (new, renderers.new)] {
                 switch current.kind {
                 case .quote:
                     guard let index = site.quotes.firstIndex(where: { $0.id == current.id }) else { return nil }
                     pages.formUnion(neighbours(of: index, in: site.quotes).map(\.page))
-                    pages.formUnion(quoteCardPages(site.quotes[index], in: site))
+                    pages.formUnion(quoteCardPages(site.quotes[index], in: site, renderer))
                 case .event:
                     guard let index = site.events.firstIndex(where: { $0.id == current.id }) else { return nil }
                     let event = site.events[index]
                     pages.formUnion(neighbours(of: index, in: site.events).map(\.page))
+                    pages.insert(renderer.timelinePath(at: index))
                     pages.formUnion((event.fields.people ?? []).compactMap { site.person($0)?.page })
                     pages.formUnion((event.fields.sources ?? []).compactMap { site.source($0)?.page })
                     pages.formUnion((event.fields.topics ?? []).compactMap { site.topic($0)?.page })
                     // Quote cards name their event.
-                    for quote in site.quotesByEvent[event.id] ?? [] { pages.formUnion(quoteCardPages(quote, in: site)) }
+                    for quote in site.quotesByEvent[event.id] ?? [] { pages.formUnion(quoteCardPages(quote, in: site, renderer)) }
                 default:
                     return nil
+                }
+            }
+            // An event that moves on the timeline (a new date) shifts every event in between by one place.
+            if current.kind == .event {
+                pages.formUnion(shiftedPages(current.id, in: old.events, new.events, pageOf: renderers.new.timelinePath(at:)))
+            }
+            if current.kind == .quote {
+                // A quote that moves in a long list (a new date, a topic added or dropped) shifts every quote between
+                // where it was and where it is by one place, across the pages in between.
+                pages.formUnion(shiftedPages(current.id, in: old.quotes, new.quotes, pageOf: renderers.new.quotesListPath(at:)))
+                for topic in Set(new.topics.map(\.id) + old.topics.map(\.id)) {
+                    guard let shown = new.topic(topic) ?? old.topic(topic) else { continue }
+                    pages.formUnion(shiftedPages(current.id, in: old.quotesByTopic[topic] ?? [], new.quotesByTopic[topic] ?? [],
+                                                 pageOf: { renderers.new.topicPath(shown, at: $0) }))
                 }
             }
             // Quotes of one day are ordered by their events' weights: a new weight may reorder them anywhere.
@@ -179,11 +252,42 @@ public final class SiteSession: Sendable {
         return pages
     }
 
-    /// The pages that show `quote` as a card or by name.
-    private static func quoteCardPages(_ quote: Quote, in site: Site) -> [String] {
-        [quote.page, site.person(quote.fields.speaker)?.page, quote.fields.event.flatMap { site.event($0)?.page },
-         site.source(quote.fields.source)?.page].compactMap { $0 }
-            + (quote.fields.topics ?? []).compactMap { site.topic($0)?.page }
+    /// The pages of a long list whose items change when the quote `id` moves from its place in `before` to its place
+    /// in `after`: those in between, or to the end of the list when it joins or leaves it.
+    private static func shiftedPages<Fields>(_ id: String, in before: [Item<Fields>], _ after: [Item<Fields>],
+                                             pageOf: (Int) -> String) -> Set<String> {
+        let was = before.firstIndex { $0.id == id }, now = after.firstIndex { $0.id == id }
+        let range: ClosedRange<Int>
+        switch (was, now) {
+        case let (was?, now?): range = min(was, now)...max(was, now)
+        case let (was?, nil): range = was...max(was, before.count - 1)
+        case let (nil, now?): range = now...max(now, after.count - 1)
+        case (nil, nil): return []
+        }
+        var pages: Set<String> = []
+        var index = range.lowerBound
+        while index <= range.upperBound {
+            pages.insert(pageOf(index))
+            index += 1
+        }
+        return pages
+    }
+
+    /// The pages that show `quote` as a card or by name: its own, its speaker's, event's and source's, and the pages
+    /// of the quotes list, the timeline and its topics where its card is.
+    private static func quoteCardPages(_ quote: Quote, in site: Site, _ renderer: PageRenderer) -> [String] {
+        var pages = [quote.page, site.person(quote.fields.speaker)?.page, quote.fields.event.flatMap { site.event($0)?.page },
+                     site.source(quote.fields.source)?.page].compactMap { $0 }
+        if let index = site.quotes.firstIndex(where: { $0.id == quote.id }) { pages.append(renderer.quotesListPath(at: index)) }
+        if let event = quote.fields.event, let index = site.events.firstIndex(where: { $0.id == event }) {
+            pages.append(renderer.timelinePath(at: index))
+        }
+        for id in quote.fields.topics ?? [] {
+            guard let topic = site.topic(id) else { continue }
+            pages.append(topic.page)
+            if let index = site.quotesByTopic[id]?.firstIndex(where: { $0.id == quote.id }) { pages.append(renderer.topicPath(topic, at: index)) }
+        }
+        return pages
     }
 
     /// The entries before and after `index`, whose pages' previous/next links name the entry.

@@ -46,9 +46,13 @@ import Testing
         Edit("page title", "pages/about.md") { $0.replacingOccurrences(of: "title: \"", with: "title: \"Test: ") },
     ]
 
-    @Test(arguments: smallEdits)
-    func smallEditRendersOnlyAffectedPagesAndMatchesAFullBuild(_ edit: Edit) throws {
-        let site = try ShippedSite()
+    /// The shipped page size, and one so small that every list runs over several pages and most saves move a quote
+    /// across them.
+    static let pageSizes: [Int?] = [nil, 2]
+
+    @Test(arguments: smallEdits, pageSizes)
+    func smallEditRendersOnlyAffectedPagesAndMatchesAFullBuild(_ edit: Edit, pageSize: Int?) throws {
+        let site = try ShippedSite(pageSize: pageSize)
         defer { site.delete() }
         let full = try site.session.build(changedSources: [])
         let original = try site.read(edit.path)
@@ -59,7 +63,8 @@ import Testing
         let report = try site.session.build(changedSources: [site.absolute(edit.path)])
         #expect(try site.differencesFromFullBuild() == [])
         let rendered = report.write.written + report.write.unchanged
-        #expect(rendered < full.write.written / 2, "rendered \(rendered) of \(full.write.written) files")
+        // With pages of two, a quote leaving a topic can change how many pages the topic has: every page is rendered.
+        if pageSize == nil { #expect(rendered < full.write.written / 2, "rendered \(rendered) of \(full.write.written) files") }
         #expect(report.write.changedPaths.contains(SiteSessionTests.page(of: edit.path)))
     }
 
@@ -76,8 +81,9 @@ import Testing
         #expect(try site.differencesFromFullBuild() == [])
     }
 
-    @Test func everySmallEditInTurnStillMatchesAFullBuild() throws {
-        let site = try ShippedSite()
+    @Test(arguments: pageSizes)
+    func everySmallEditInTurnStillMatchesAFullBuild(pageSize: Int?) throws {
+        let site = try ShippedSite(pageSize: pageSize)
         defer { site.delete() }
         try site.session.build(changedSources: [])
         for edit in Self.smallEdits {
@@ -146,11 +152,13 @@ struct ShippedSite {
     let root: URL
     let session: SiteSession
 
-    init() throws {
+    /// `pageSize`: written into site.yaml as `page_size`.
+    init(pageSize: Int? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("briefing-session-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: FixtureSite.repository.appendingPathComponent("content"), to: root.appendingPathComponent("content"))
         session = SiteSession(options: ShippedSite.options(root, output: "public"))
+        if let pageSize { try save("site.yaml", try read("site.yaml") + "page_size: \(pageSize)\n") }
     }
 
     static func options(_ root: URL, output: String) -> BuildOptions {
