@@ -110,6 +110,14 @@ import Testing
         #expect(read > 1000)
     }
 
+    /// `isBlank` says what trimming says, for every character alone and in company.
+    @Test func blankIsWhatTrimmingLeavesEmpty() {
+        let scalars = (0...0x10FFFF).compactMap(Unicode.Scalar.init).filter { $0.value < 0x3100 || $0.value % 97 == 0 }
+        let samples = scalars.map { String($0) } + ["", " \n\t\r\u{A0}\u{2028}\u{3000}", " \u{301}", "\r\n", " a ", "\u{200B}", "\u{FEFF} ", "\u{85}\u{2029}"]
+        for text in samples {
+            #expect(FrontMatterParser.isBlank(text) == text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(text.unicodeScalars.map(\.value))")
+        }
+    }
 }
 
 /// Every case the fast path has a rule for, and its neighbours.
