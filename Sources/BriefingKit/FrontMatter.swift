@@ -90,6 +90,44 @@ enum FrontMatterParser {
     static func decode<Fields: FrontMatterFields>(
         _ type: Fields.Type, yaml: String, path: String, firstLine: Int, decoder: YAMLDecoder = YAMLDecoder()
     ) -> Result<FrontMatter<Fields>, BuildFailure> {
+        if let frontMatter = decodeSimple(type, yaml: yaml, path: path, firstLine: firstLine) { return .success(frontMatter) }
+        return decodeWithYams(type, yaml: yaml, path: path, firstLine: firstLine, decoder: decoder)
+    }
+
+    /// The front matter decoded the fast way (see `SimpleYAML`), exactly as `decodeWithYams` would decode it;
+    /// nil if it is not in the simple shape, or has any problem for `decodeWithYams` to report.
+    /// Its values are scalars and lists of scalars, never more than `nestingLimit` deep.
+    static func decodeSimple<Fields: FrontMatterFields>(_ type: Fields.Type, yaml: String, path: String, firstLine: Int) -> FrontMatter<Fields>? {
+        guard let parsed = SimpleYAML.parse(yaml) else { return nil }
+        let allowed = allowedKeys(Fields.self)
+        var lines = FieldLines(path: path, start: max(1, firstLine - 1))
+        var fields: [String: SimpleYAML.Value] = [:]
+        // As `withinBudget` counts them: the mapping, each key and value, each list item.
+        var nodes = 1
+        for field in parsed {
+            guard allowed.contains(field.key), fields[field.key] == nil else { return nil }
+            fields[field.key] = field.value
+            lines.keys[field.key] = SourceLocation(path: path, line: field.line + firstLine - 1, column: 1)
+            nodes += 2
+            if case .list(let items) = field.value {
+                lines.items[field.key] = items.map { SourceLocation(path: path, line: $0.line + firstLine - 1, column: $0.column) }
+                nodes += items.count
+            }
+        }
+        guard nodes <= nodeLimit else { return nil }
+
+        let root = SimpleYAMLDecoder(value: .fields(fields))
+        guard let decoded = try? Fields(from: root),
+              let editorial = Fields.hasEditorialFields ? try? EditorialFields(from: root) : EditorialFields(),
+              emptyRequiredStrings(in: decoded, lines: lines).isEmpty, uncorrected(editorial, lines: lines).isEmpty
+        else { return nil }
+        return FrontMatter(fields: decoded, editorial: editorial, lines: lines)
+    }
+
+    /// Decodes any YAML with Yams, and reports every problem found in it.
+    static func decodeWithYams<Fields: FrontMatterFields>(
+        _ type: Fields.Type, yaml: String, path: String, firstLine: Int, decoder: YAMLDecoder = YAMLDecoder()
+    ) -> Result<FrontMatter<Fields>, BuildFailure> {
         let startOfFrontMatter = SourceLocation(path: path, line: max(1, firstLine - 1))
         // libyaml puts the end of the text on a line of its own when the last line has no newline, so an error
         // found there would name a line the file does not have. The closing `---` follows front matter (firstLine > 1).
@@ -125,8 +163,7 @@ enum FrontMatterParser {
 
         var lines = FieldLines(path: path, start: startOfFrontMatter.line)
         var problems: [Diagnostic] = []
-        let allowed = Fields.CodingKeys.allCases.map(\.stringValue)
-            + (Fields.hasEditorialFields ? EditorialFields.CodingKeys.allCases.map(\.stringValue) : [])
+        let allowed = allowedKeys(Fields.self)
         for (keyNode, valueNode) in mapping {
             let key = keyNode.string ?? ""
             lines.keys[key] = at(keyNode.mark)
@@ -142,10 +179,7 @@ enum FrontMatterParser {
             let fields = try decoder.decode(Fields.self, from: root)
             let editorial = Fields.hasEditorialFields ? try decoder.decode(EditorialFields.self, from: root) : EditorialFields()
             problems += emptyRequiredStrings(in: fields, lines: lines)
-            for (index, correction) in (editorial.corrections ?? []).enumerated()
-            where correction.note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                problems.append(Diagnostic(lines.location("corrections", item: index), "correction \(index + 1) needs a 'note' saying what was corrected"))
-            }
+            problems += uncorrected(editorial, lines: lines)
             return problems.isEmpty ? .success(FrontMatter(fields: fields, editorial: editorial, lines: lines)) : .failure(BuildFailure(problems))
         } catch let error as DecodingError {
             problems.append(decodingDiagnostic(error, root: root, kindName: Fields.kindName, at: at))
@@ -286,11 +320,29 @@ enum FrontMatterParser {
         return true
     }
 
+    private static func allowedKeys<Fields: FrontMatterFields>(_ type: Fields.Type) -> [String] {
+        Fields.CodingKeys.allCases.map(\.stringValue) + (Fields.hasEditorialFields ? EditorialFields.CodingKeys.allCases.map(\.stringValue) : [])
+    }
+
+    private static func uncorrected(_ editorial: EditorialFields, lines: FieldLines) -> [Diagnostic] {
+        (editorial.corrections ?? []).enumerated().compactMap { index, correction in
+            guard isBlank(correction.note) else { return nil }
+            return Diagnostic(lines.location("corrections", item: index), "correction \(index + 1) needs a 'note' saying what was corrected")
+        }
+    }
+
     /// `name:` with nothing after it decodes as an empty string; an empty name is as missing as no name.
     private static func emptyRequiredStrings(in fields: some FrontMatterFields, lines: FieldLines) -> [Diagnostic] {
         fields.requiredText.sorted { $0.key < $1.key }.compactMap { key, value in
-            guard value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            guard isBlank(value) else { return nil }
             return Diagnostic(lines.location(key), "field '\(key)' must not be empty")
         }
+    }
+
+    /// Whether `text` is empty once trimmed of whitespace and line breaks. Trimming converts the whole text to UTF-16
+    /// first, which took most of the time of decoding front matter the fast way; this mostly stops at the first character.
+    static func isBlank(_ text: String) -> Bool {
+        let blank = CharacterSet.whitespacesAndNewlines
+        return text.unicodeScalars.allSatisfy { blank.contains($0) }
     }
 }

@@ -1,6 +1,7 @@
 // Fuzz target (a): one content file through what the build does with it before Markdown: read as text,
-// split into front matter and body, and decoded with Yams into the content model, as every kind of entry.
-// Checks: nothing crashes, and every error names the file and a line and column that exist in it.
+// split into front matter and body, and decoded into the content model, as every kind of entry.
+// Checks: nothing crashes, every error names the file and a line and column that exist in it, and whatever the
+// fast front matter path reads, it reads as the Yams path does.
 // `make fuzz` builds and runs it; a normal build makes a replayer (see FuzzSupport).
 import FuzzSupport
 
@@ -82,13 +83,28 @@ enum FrontMatterTarget {
         }
     }
 
-    private static func decode<Fields: FrontMatterFields>(_ type: Fields.Type, _ split: FrontMatterSplit, _ lineCount: Int) {
+    private static func decode<Fields: FrontMatterFields & Equatable>(_ type: Fields.Type, _ split: FrontMatterSplit, _ lineCount: Int) {
         let result = FrontMatterParser.decode(type, yaml: split.yaml, path: path, firstLine: split.yamlFirstLine, decoder: decoder)
         check(result, lineCount: lineCount, what: Fields.kindName)
+        checkFastPath(type, split.yaml, firstLine: split.yamlFirstLine)
     }
 
-    private static func decodeFile<Fields: FrontMatterFields>(_ type: Fields.Type, _ text: String, _ lineCount: Int) {
+    private static func decodeFile<Fields: FrontMatterFields & Equatable>(_ type: Fields.Type, _ text: String, _ lineCount: Int) {
         check(FrontMatterParser.decodeFile(type, yaml: text, path: path), lineCount: lineCount, what: Fields.kindName)
+        checkFastPath(type, text, firstLine: 1)
+    }
+
+    /// What the fast path reads, it reads as Yams does.
+    private static func checkFastPath<Fields: FrontMatterFields & Equatable>(_ type: Fields.Type, _ yaml: String, firstLine: Int) {
+        guard let fast = FrontMatterParser.decodeSimple(type, yaml: yaml, path: path, firstLine: firstLine) else { return }
+        switch FrontMatterParser.decodeWithYams(type, yaml: yaml, path: path, firstLine: firstLine, decoder: decoder) {
+        case .success(let reference):
+            fuzzCheck(fast.fields == reference.fields, "\(Fields.kindName): the fast path read other fields than Yams")
+            fuzzCheck(fast.editorial == reference.editorial, "\(Fields.kindName): the fast path read other editorial fields than Yams")
+            fuzzCheck(fast.lines == reference.lines, "\(Fields.kindName): the fast path placed fields elsewhere than Yams")
+        case .failure(let failure):
+            fuzzCheck(false, "\(Fields.kindName): the fast path read what Yams refuses: \(failure)")
+        }
     }
 
     private static func check<Fields: FrontMatterFields>(_ result: Result<FrontMatter<Fields>, BuildFailure>, lineCount: Int, what: String) {
