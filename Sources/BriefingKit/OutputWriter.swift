@@ -25,6 +25,13 @@ enum OutputWriter {
     /// Call only while holding the output's lock (`lock(_:whileWaiting:)`): the staging folders of builds
     /// that were killed are removed here, which is safe only when no other build can be writing one.
     static func write(_ files: [OutputFile], to output: URL, record: BuildRecord, protecting protected: [URL]) throws(OutputError) -> WriteReport {
+        try write(paths: files.map(\.path), to: output, record: record, protecting: protected) { files[$0].contents }
+    }
+
+    /// Writes the file at each of `paths`, its bytes made by `contents(index)` on whichever core writes it: a build
+    /// renders each page just before writing it, so no more than a page per core is held in memory at once.
+    static func write(paths: [String], to output: URL, record: BuildRecord, protecting protected: [URL],
+                      contents: @Sendable (Int) -> Data) throws(OutputError) -> WriteReport {
         let fileManager = FileManager.default
         let output = output.standardizedFileURL
         try checkSafe(output, protecting: protected)
@@ -44,28 +51,29 @@ enum OutputWriter {
         do {
             let outputPath = output.path + "/", stagingPath = staging.path + "/"
             // Folders of all but the last level first; each page's own folder is made beside its write.
-            let folders = Set(files.map { OutputWriter.folder(of: $0.path) }).filter { !$0.isEmpty }
+            let folders = Set(paths.map(OutputWriter.folder(of:))).filter { !$0.isEmpty }
             let parents = Set(folders.map(OutputWriter.folder(of:))).filter { !$0.isEmpty }
             for folder in parents.sorted() {
                 try fileManager.createDirectory(atPath: stagingPath + folder, withIntermediateDirectories: true)
             }
             // Each file: unchanged ones are linked from the old site, the rest written; both cores busy.
-            let outcomes = files.concurrentMap { file -> Bool? in
-                let previous = outputPath + file.path
-                let target = stagingPath + file.path
-                let folder = OutputWriter.folder(of: file.path)
+            let outcomes = Array(paths.indices).concurrentMap { index -> Bool? in
+                let path = paths[index], bytes = contents(index)
+                let previous = outputPath + path
+                let target = stagingPath + path
+                let folder = OutputWriter.folder(of: path)
                 if !folder.isEmpty, mkdir(stagingPath + folder, 0o755) != 0, errno != EEXIST { return nil }
-                if let old = FileManager.default.contents(atPath: previous), old == file.contents, link(previous, target) == 0 {
+                if let old = FileManager.default.contents(atPath: previous), old == bytes, link(previous, target) == 0 {
                     return false
                 }
-                return writeFile(target, file.contents) ? true : nil
+                return writeFile(target, bytes) ? true : nil
             }
-            for (file, outcome) in zip(files, outcomes) {
+            for (path, outcome) in zip(paths, outcomes) {
                 switch outcome {
-                case .none: throw OutputError("cannot write \(staging.appendingPathComponent(file.path).path)")
+                case .none: throw OutputError("cannot write \(staging.appendingPathComponent(path).path)")
                 case .some(true):
                     report.written += 1
-                    report.changedPaths.append(file.path)
+                    report.changedPaths.append(path)
                 case .some(false):
                     report.unchanged += 1
                 }
@@ -79,7 +87,8 @@ enum OutputWriter {
             throw OutputError("cannot write the site: \(error.localizedDescription)")
         }
 
-        let newPaths = Set(files.map(\.path))
+        let newPaths = Set(paths)
+        report.changedPaths.sort()
         if fileManager.fileExists(atPath: output.path) {
             let removedPaths = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }
             report.removed = removedPaths.count

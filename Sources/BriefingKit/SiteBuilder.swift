@@ -46,14 +46,6 @@ struct ParsedContent: Sendable {
     var problems: [Diagnostic]
 }
 
-/// Every file of a site, ready to write.
-struct RenderedSite: Sendable {
-    var files: [OutputFile]
-    var assetPaths: AssetPaths
-    var entries: Int
-    var pages: Int
-}
-
 /// What a finished build did.
 public struct BuildReport: Sendable {
     public var entries: Int
@@ -87,9 +79,7 @@ public enum SiteBuilder {
             return BuildReport(entries: previous.entries, pages: previous.pages,
                                write: WriteReport(written: 0, unchanged: previous.files, removed: 0))
         }
-        let site = try resolveSite(options)
-        let rendered = try render(site, options)
-        return try write(rendered, stamp: stamp, options)
+        return try renderAndWrite(resolveSite(options), stamp: stamp, options).report
     }
 
     /// Checks the output folder is one briefing may replace, and takes its lock (waiting while another build holds it).
@@ -171,24 +161,32 @@ public enum SiteBuilder {
         throw .content(BuildFailure(problems))
     }
 
-    /// The render stage: every file of the finished site.
-    static func render(_ site: Site, _ options: BuildOptions) throws(BuildError) -> RenderedSite {
+    /// The render and write stages, together: each page is rendered on the core that writes it, just before writing
+    /// it, so rendering overlaps the file system's work and no more than a page per core is held in memory.
+    static func renderAndWrite(_ site: Site, stamp: String, _ options: BuildOptions) throws(BuildError)
+        -> (report: BuildReport, assetPaths: AssetPaths, pagePaths: [String]) {
         let publishing = Publishing(site: site)
         let (assets, assetPaths) = fingerprint(try loadAssets(options.assetsFolder) + [publishing.searchIndex()],
                                                enabled: options.fingerprintAssets)
-        let pages = PageRenderer(site: site, assets: assetPaths, notFoundRoot: options.notFoundRoot).renderAll(alongside: [publishing.feed, publishing.data, publishing.robots])
-        let sitemap = publishing.sitemap(pages: pages.map(\.path).filter { $0.hasSuffix(".html") })
-        return RenderedSite(files: pages + assets + [sitemap], assetPaths: assetPaths,
-                            entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
-                            pages: pages.filter { $0.path.hasSuffix(".html") }.count)
-    }
-
-    /// The write stage: the whole site, swapped in at once.
-    static func write(_ rendered: RenderedSite, stamp: String, _ options: BuildOptions) throws(BuildError) -> BuildReport {
+        let renderer = PageRenderer(site: site, assets: assetPaths, notFoundRoot: options.notFoundRoot)
+        let jobs = renderer.pageJobs()
+        let pagePaths = jobs.map(\.path)
+        // The large files first, so they do not hold up the end of the build.
+        let made: [(path: String, make: @Sendable () -> OutputFile)] = [
+            ("data.json", publishing.data), ("feed.xml", publishing.feed), ("robots.txt", publishing.robots),
+            ("sitemap.xml", { publishing.sitemap(pages: pagePaths) }),
+        ]
+        let ready = assets
+        let paths = made.map(\.path) + ready.map(\.path) + pagePaths
+        let record = BuildRecord(stamp: stamp, entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
+                                 pages: jobs.count, files: paths.count)
         do {
-            let record = BuildRecord(stamp: stamp, entries: rendered.entries, pages: rendered.pages, files: rendered.files.count)
-            let report = try OutputWriter.write(rendered.files, to: options.outputFolder, record: record, protecting: protectedFolders(options))
-            return BuildReport(entries: record.entries, pages: record.pages, write: report)
+            let report = try OutputWriter.write(paths: paths, to: options.outputFolder, record: record, protecting: protectedFolders(options)) { index in
+                if index < made.count { return made[index].make().contents }
+                if index < made.count + ready.count { return ready[index - made.count].contents }
+                return renderer.render(jobs[index - made.count - ready.count]).contents
+            }
+            return (BuildReport(entries: record.entries, pages: record.pages, write: report), assetPaths, pagePaths)
         } catch {
             throw .output(error)
         }

@@ -168,9 +168,8 @@ public final class SiteSession: Sendable {
     }
 
     private func renderEverything(_ parsed: ParsedContent, _ site: Site, stamp: String? = nil) throws(BuildError) -> (Built, BuildReport) {
-        let rendered = try SiteBuilder.render(site, options)
-        let report = try SiteBuilder.write(rendered, stamp: stamp ?? BuildRecord.stamp(for: options), options)
-        return (Built(parsed: parsed, site: site, assetPaths: rendered.assetPaths, pagePaths: Self.pagePaths(site, rendered.assetPaths)), report)
+        let written = try SiteBuilder.renderAndWrite(site, stamp: stamp ?? BuildRecord.stamp(for: options), options)
+        return (Built(parsed: parsed, site: site, assetPaths: written.assetPaths, pagePaths: Set(written.pagePaths)), written.report)
     }
 
     private static func pagePaths(_ site: Site, _ assets: AssetPaths) -> Set<String> {
