@@ -52,6 +52,14 @@ struct PageRenderer: Sendable {
         }
         var path: String
         var content: Content
+
+        /// A page that lists many entries.
+        var isList: Bool {
+            switch content {
+            case .overview, .quotesList, .timeline, .topic: return true
+            default: return false
+            }
+        }
     }
 
     /// Every page of the site, in a fixed order.

@@ -45,13 +45,21 @@ struct Publishing: Sendable {
             var summary: String
             var published: PartialDate
         }
-        // Ordered by date alone first: only the newest few need their titles and summaries written out.
-        let dated = (site.events.map { ($0.entry, $0.fields.date) } + site.quotes.map { ($0.entry, $0.fields.date) })
-            .sorted { a, b in
-                let (aDate, bDate) = (a.0.editorial.updated ?? a.1, b.0.editorial.updated ?? b.1)
-                return aDate != bDate ? aDate > bDate : a.0.page < b.0.page
+        // Only the newest few are kept, and only they get their titles and summaries written out.
+        typealias Dated = (entry: Entry, published: PartialDate, changed: PartialDate)
+        func newer(_ a: Dated, _ b: Dated) -> Bool { a.changed != b.changed ? a.changed > b.changed : a.entry.page < b.entry.page }
+        var kept: [Dated] = []
+        func consider(_ entry: Entry, _ published: PartialDate) {
+            let item = (entry: entry, published: published, changed: entry.editorial.updated ?? published)
+            if kept.count == Self.feedLimit {
+                guard newer(item, kept[kept.count - 1]) else { return }
+                kept.removeLast()
             }
-        let items = dated.prefix(Self.feedLimit).map { entry, published -> Item in
+            kept.insert(item, at: kept.firstIndex { newer(item, $0) } ?? kept.endIndex)
+        }
+        for event in site.events { consider(event.entry, event.fields.date) }
+        for quote in site.quotes { consider(quote.entry, quote.fields.date) }
+        let items = kept.map { entry, published, _ -> Item in
             switch entry.fields {
             case .quote(let quote):
                 let speaker = site.person(quote.speaker)?.fields.name ?? quote.speaker

@@ -24,13 +24,15 @@ public final class SiteSession: Sendable {
         var parsed: ParsedContent
         var site: Site
         var assetPaths: AssetPaths
-        var pagePaths: Set<String>
+        /// Every page, in the renderer's order: compared as a list first, which is cheap for paths that are the same
+        /// strings, and as a set when a save has reordered them.
+        var pagePaths: [String]
         /// Where each file's entry is in `parsed.entries`, by path inside the content folder.
         var entryIndex: [String: Int]
         /// The files left out as drafts (a save that publishes or withdraws one re-renders everything, and records them again).
         var drafts: Set<String>
 
-        init(parsed: ParsedContent, site: Site, assetPaths: AssetPaths, pagePaths: Set<String>) {
+        init(parsed: ParsedContent, site: Site, assetPaths: AssetPaths, pagePaths: [String]) {
             self.parsed = parsed
             self.site = site
             self.assetPaths = assetPaths
@@ -115,11 +117,11 @@ public final class SiteSession: Sendable {
         let publishing = Publishing(site: site)
         let renderer = PageRenderer(site: site, assets: previous.assetPaths, notFoundRoot: options.notFoundRoot)
         let jobs = renderer.pageJobs()
-        let pagePaths = Set(jobs.map(\.path))
+        let pagePaths = jobs.map(\.path)
         // data.json and the search index hold fields and relations, never bodies: an edit of a body leaves them be.
         let fieldsChanged = edits.contains { $0.before.fields != $0.after.fields || $0.before.editorial != $0.after.editorial }
         let searchIndex = fieldsChanged ? SiteBuilder.fingerprint([publishing.searchIndex()], enabled: options.fingerprintAssets) : nil
-        guard searchIndex.map({ $0.1.searchIndex == previous.assetPaths.searchIndex }) ?? true, pagePaths == previous.pagePaths,
+        guard searchIndex.map({ $0.1.searchIndex == previous.assetPaths.searchIndex }) ?? true, pagePaths == previous.pagePaths || Set(pagePaths) == Set(previous.pagePaths),
               let affected = Self.affectedPages(by: edits, before: previous.site, after: site, assets: previous.assetPaths)
         else {
             return try renderEverything(parsed, site)
@@ -131,7 +133,9 @@ public final class SiteSession: Sendable {
         if edits.contains(where: { $0.before.editorial.updated != $0.after.editorial.updated }) {
             alongside.append { publishing.sitemap(pages: pagePaths.filter { $0.hasSuffix(".html") }.sorted()) }
         }
-        let rendered = renderer.render(jobs.filter { affected.contains($0.path) }, alongside: alongside) + (searchIndex?.0 ?? [])
+        // Pages of long lists first: they take longest, and the small ones fill in beside them.
+        let pages = jobs.filter { affected.contains($0.path) }.sorted { $0.isList && !$1.isList }
+        let rendered = renderer.render(pages, alongside: alongside) + (searchIndex?.0 ?? [])
         let report: WriteReport
         do {
             report = try OutputWriter.update(rendered, in: options.outputFolder)
@@ -169,11 +173,11 @@ public final class SiteSession: Sendable {
 
     private func renderEverything(_ parsed: ParsedContent, _ site: Site, stamp: String? = nil) throws(BuildError) -> (Built, BuildReport) {
         let written = try SiteBuilder.renderAndWrite(site, stamp: stamp ?? BuildRecord.stamp(for: options), options)
-        return (Built(parsed: parsed, site: site, assetPaths: written.assetPaths, pagePaths: Set(written.pagePaths)), written.report)
+        return (Built(parsed: parsed, site: site, assetPaths: written.assetPaths, pagePaths: written.pagePaths), written.report)
     }
 
-    private static func pagePaths(_ site: Site, _ assets: AssetPaths) -> Set<String> {
-        Set(PageRenderer(site: site, assets: assets).pageJobs().map(\.path))
+    private static func pagePaths(_ site: Site, _ assets: AssetPaths) -> [String] {
+        PageRenderer(site: site, assets: assets).pageJobs().map(\.path)
     }
 
     /// The content files (relative paths) behind `changed`, if every change is an edit of an existing Markdown entry;
