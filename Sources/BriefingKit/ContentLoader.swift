@@ -66,8 +66,9 @@ public enum ContentLoader {
             return (LoadedContent(siteConfig: nil, files: []), [Diagnostic(rootLocation, message)])
         }
         let listedSet = Set(listed.map { Array($0.utf8) })
-        for relativePath in listed {
-            switch loadFile(relativePath, contentFolder: contentFolder, displayRoot: displayRoot, beside: listedSet) {
+        let loaded = listed.concurrentMap { loadFile($0, contentFolder: contentFolder, displayRoot: displayRoot, beside: listedSet) }
+        for file in loaded {
+            switch file {
             case .siteConfig(let file): siteConfig = file
             case .entry(let file): files.append(file)
             case .problem(let problem): problems.append(problem)
@@ -84,7 +85,7 @@ public enum ContentLoader {
     }
 
     /// What one file of the content folder turned out to be.
-    enum LoadedFile {
+    enum LoadedFile: Sendable {
         case siteConfig(SourceFile)
         case entry(SourceFile)
         case problem(Diagnostic)

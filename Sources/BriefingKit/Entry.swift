@@ -94,7 +94,10 @@ enum EntryParser {
         // In batches, so each batch makes one YAMLDecoder (making one reads the whole environment).
         let batchSize = max(1, files.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
         let batches = stride(from: 0, to: files.count, by: batchSize).map { Array(files[$0..<min($0 + batchSize, files.count)]) }
-        let results = batches.concurrentMap { batch in
+        // With workers, twice as many threads as cores: while one thread waits for a worker's HTML, another reads
+        // front matter, so the cores are not idle between a body sent and its answer.
+        let threads = pool != nil || workers == nil ? ProcessInfo.processInfo.activeProcessorCount : 2 * ProcessInfo.processInfo.activeProcessorCount
+        let results = batches.concurrentMap(threads: threads) { batch in
             let decoder = YAMLDecoder()
             return batch.map { file in parse(file, resolver: resolver, renderer: renderer, decoder: decoder) }
         }.flatMap { $0 }
@@ -169,6 +172,34 @@ extension Array where Element: Sendable {
         DispatchQueue.concurrentPerform(iterations: count) { index in
             results.store(transform(self[index]), at: index)
         }
+        return results.values()
+    }
+}
+
+extension Array where Element: Sendable {
+    /// `map` on `threads` threads of its own, results in the original order: for work that waits (on a worker
+    /// process), where more threads than cores keep the cores busy.
+    func concurrentMap<T: Sendable>(threads: Int, _ transform: @escaping @Sendable (Element) -> T) -> [T] {
+        guard threads > ProcessInfo.processInfo.activeProcessorCount, count > 1 else { return concurrentMap(transform) }
+        let results = ResultSlots<T>(count: count)
+        let next = Mutex(0)
+        let done = DispatchGroup()
+        let items = self
+        for _ in 0..<Swift.min(threads, count) {
+            done.enter()
+            Thread.detachNewThread {
+                while true {
+                    let index = next.withLock { value -> Int in
+                        defer { value += 1 }
+                        return value
+                    }
+                    guard index < items.count else { break }
+                    results.store(transform(items[index]), at: index)
+                }
+                done.leave()
+            }
+        }
+        done.wait()
         return results.values()
     }
 }
