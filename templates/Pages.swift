@@ -89,7 +89,7 @@ public func quotesListPage(_ page: PageContext, quotes: [QuoteCard], speakers: [
     let main: HTML = """
     <h1>Quotes</h1>
     <p class="lede">Every quotation in the briefing, verbatim, in date order.</p>
-    \(filters)<h2 id="all-quotes">\(pages.urls.count > 1 ? "Quotes \(pages.first)–\(pages.last) of \(pages.total)" : "All quotes")</h2>
+    \(filters)<h2 id="all-quotes">\(pages.count > 1 ? "Quotes \(pages.first)–\(pages.last) of \(pages.total)" : "All quotes")</h2>
     \(quotes.map { quoteCard($0) })\
     \(pageNumbers(pages, label: "Pages of quotes"))
     """
@@ -131,7 +131,7 @@ public func timelinePage(_ page: PageContext, periods: [TimelinePeriod], pages: 
     let main: HTML = """
     <h1>Timeline</h1>
     <p class="lede">What happened, in date order. Dates known only to the month or year are shown as such and come first in their period.</p>
-    \(pages.urls.count > 1 ? "<p class=\"page-range\">Events \(pages.first)–\(pages.last) of \(pages.total)</p>\n" : .empty)\
+    \(pages.count > 1 ? "<p class=\"page-range\">Events \(pages.first)–\(pages.last) of \(pages.total)</p>\n" : .empty)\
     \(groups)\
     \(pageNumbers(pages, label: "Pages of the timeline"))
     """
@@ -167,7 +167,7 @@ public func sourcesListPage(_ page: PageContext, sources: [CountedLink]) -> HTML
 /// A topic's quotes may run over several pages; the summary, speakers, events and mentions are on the first.
 public func topicPage(_ page: PageContext, title: String, summary: String?, body markdown: HTML,
                       speakers: [CountedLink], quotes: [QuoteCard], events: [EventItem], mentions: [Link], pages: PageNumbers) -> HTML {
-    let quotesTitle = pages.urls.count > 1 ? "Quotes \(pages.first)–\(pages.last) of \(pages.total)" : "Quotes"
+    let quotesTitle = pages.count > 1 ? "Quotes \(pages.first)–\(pages.last) of \(pages.total)" : "Quotes"
     let quotesSection: HTML = quotes.isEmpty ? .empty : """
     <section aria-labelledby="quotes">
     <h2 id="quotes">\(quotesTitle)</h2>
@@ -252,18 +252,18 @@ public func searchPage(_ page: PageContext, indexScript: String, searchScript: S
 
 /// Links to the other pages of a long list: previous and next, the first and last, and those near this one.
 func pageNumbers(_ pages: PageNumbers, label: String) -> HTML {
-    guard pages.urls.count > 1 else { return .empty }
-    let count = pages.urls.count
+    guard pages.count > 1 else { return .empty }
+    let count = pages.count
     let shown = Set([1, count] + Array(max(1, pages.number - 2)...min(count, pages.number + 2)))
     var items: [HTML] = []
     for number in 1...count where shown.contains(number) {
         if number > 1, !shown.contains(number - 1) { items.append("<li class=\"gap\" aria-hidden=\"true\">…</li>") }
         items.append(number == pages.number
-            ? "<li><a aria-current=\"page\" href=\"\(pages.urls[number - 1])\">\(number)</a></li>"
-            : "<li><a href=\"\(pages.urls[number - 1])\">\(number)</a></li>")
+            ? "<li><a aria-current=\"page\" href=\"\(pages.url(number))\">\(number)</a></li>"
+            : "<li><a href=\"\(pages.url(number))\">\(number)</a></li>")
     }
-    let previous: HTML = pages.number > 1 ? "<a class=\"previous\" rel=\"prev\" href=\"\(pages.urls[pages.number - 2])\">Earlier</a>" : .empty
-    let next: HTML = pages.number < count ? "<a class=\"next\" rel=\"next\" href=\"\(pages.urls[pages.number])\">Later</a>" : .empty
+    let previous: HTML = pages.number > 1 ? "<a class=\"previous\" rel=\"prev\" href=\"\(pages.url(pages.number - 1))\">Earlier</a>" : .empty
+    let next: HTML = pages.number < count ? "<a class=\"next\" rel=\"next\" href=\"\(pages.url(pages.number + 1))\">Later</a>" : .empty
     return "<nav class=\"page-numbers\" aria-label=\"\(label)\">\(previous)<ol>\(items.joined())</ol>\(next)</nav>\n"
 }
 

@@ -177,19 +177,22 @@ public struct CountedLink: Sendable {
     }
 }
 
-/// Where a page stands in a long list split over several pages: page `number` of `urls.count`, holding items
+/// Where a page stands in a long list split over several pages: page `number` of `count`, holding items
 /// `first`–`last` of `total`.
 public struct PageNumbers: Sendable {
     public var number: Int
-    /// Every page of the list, first page first, relative to the current page.
-    public var urls: [String]
+    public var count: Int
+    /// The URL of page `n` (1-based), relative to the current page. A function, not a list: a list of 1,000 pages
+    /// would otherwise carry 1,000 URLs on each of its pages.
+    public var url: @Sendable (Int) -> String
     public var first: Int
     public var last: Int
     public var total: Int
 
-    public init(number: Int, urls: [String], first: Int, last: Int, total: Int) {
+    public init(number: Int, count: Int, url: @escaping @Sendable (Int) -> String, first: Int, last: Int, total: Int) {
         self.number = number
-        self.urls = urls
+        self.count = count
+        self.url = url
         self.first = first
         self.last = last
         self.total = total

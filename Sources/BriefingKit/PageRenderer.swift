@@ -141,13 +141,14 @@ struct PageRenderer: Sendable {
     private func slice<T>(_ items: [T], page number: Int, first: String, from path: String) -> (ArraySlice<T>, PageNumbers) {
         let start = min(items.count, (number - 1) * pageSize)
         let shown = items[start..<min(items.count, start + pageSize)]
-        let urls = (1...pageCount(items.count)).map { url(path, SitePaths.numbered(first, $0)) }
-        return (shown, PageNumbers(number: number, urls: urls, first: start + 1, last: start + shown.count, total: items.count))
+        let root = SitePaths.root(from: path)
+        return (shown, PageNumbers(number: number, count: pageCount(items.count), url: { root + SitePaths.numbered(first, $0) },
+                                   first: start + 1, last: start + shown.count, total: items.count))
     }
 
     /// "Quotes (page 2 of 80)" for the `<title>` of every page but the first.
     private func numberedTitle(_ title: String, _ pages: PageNumbers) -> String {
-        pages.isFirst ? title : "\(title) (page \(pages.number) of \(pages.urls.count))"
+        pages.isFirst ? title : "\(title) (page \(pages.number) of \(pages.count))"
     }
 
     // MARK: - Pages

@@ -121,7 +121,8 @@ public final class SiteSession: Sendable {
         // data.json and the search index hold fields and relations, never bodies: an edit of a body leaves them be.
         let fieldsChanged = edits.contains { $0.before.fields != $0.after.fields || $0.before.editorial != $0.after.editorial }
         let searchIndex = fieldsChanged ? SiteBuilder.fingerprint([publishing.searchIndex()], enabled: options.fingerprintAssets) : nil
-        guard searchIndex.map({ $0.1.searchIndex == previous.assetPaths.searchIndex }) ?? true, pagePaths == previous.pagePaths || Set(pagePaths) == Set(previous.pagePaths),
+        guard searchIndex.map({ $0.1.searchIndex == previous.assetPaths.searchIndex }) ?? true,
+              pagePaths == previous.pagePaths || Set(pagePaths) == Set(previous.pagePaths),
               let affected = Self.affectedPages(by: edits, before: previous.site, after: site, assets: previous.assetPaths)
         else {
             return try renderEverything(parsed, site)
@@ -255,7 +256,7 @@ public final class SiteSession: Sendable {
         return pages
     }
 
-    /// The pages of a long list whose items change when the quote `id` moves from its place in `before` to its place
+    /// The pages of a long list whose items change when the item `id` moves from its place in `before` to its place
     /// in `after`: those in between, or to the end of the list when it joins or leaves it.
     private static func shiftedPages<Fields>(_ id: String, in before: [Item<Fields>], _ after: [Item<Fields>],
                                              pageOf: (Int) -> String) -> Set<String> {
