@@ -20,17 +20,37 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 os.environ.setdefault("SE_OFFLINE", "true")
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The shipped content built into <tmp>/root/sub/."""
+def briefing_binary() -> Path:
     binary = Path(os.environ.get("BRIEFING_BIN", REPOSITORY / ".build/debug/briefing"))
     if not binary.is_absolute():
         binary = REPOSITORY / binary
     assert binary.exists(), f"no briefing binary at {binary}: run `swift build` (or set BRIEFING_BIN)"
+    return binary
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The shipped content built into <tmp>/root/sub/."""
     output = tmp_path_factory.mktemp("site") / "root" / "sub"
     output.parent.mkdir(parents=True)
     subprocess.run(
-        [str(binary), "build", "--content", "content", "--assets", "templates/assets", "--output", str(output)],
+        [str(briefing_binary()), "build", "--content", "content", "--assets", "templates/assets", "--output", str(output)],
+        cwd=REPOSITORY, check=True, capture_output=True, text=True,
+    )
+    return output
+
+
+@pytest.fixture(scope="session")
+def paged_site(tmp_path_factory) -> Path:
+    """The shipped content with `page_size: 3`, so the quotes, the timeline and the larger topics run over numbered
+    pages, served on a loopback origin."""
+    root = tmp_path_factory.mktemp("paged")
+    shutil.copytree(REPOSITORY / "content", root / "content")
+    with open(root / "content" / "site.yaml", "a") as config:
+        config.write("page_size: 3\n")
+    output = root / "public"
+    subprocess.run(
+        [str(briefing_binary()), "build", "--content", str(root / "content"), "--assets", "templates/assets", "--output", str(output)],
         cwd=REPOSITORY, check=True, capture_output=True, text=True,
     )
     return output

