@@ -72,6 +72,25 @@ public struct Site: Sendable {
     var entriesByPage: [String: Entry] = [:]
 }
 
+/// The orders of the resolved site's lists, as sort keys: the full resolve and the preview's in-place update
+/// (`SiteUpdate`) must file entries exactly alike.
+enum SiteOrder {
+    /// Events by date; those of one date by `weight`, lower first.
+    static func event(_ event: Event) -> (PartialDate, Int, String) {
+        (event.fields.date, event.fields.weight ?? 0, event.id)
+    }
+
+    /// Quotes by date; those of one date by their events' weights.
+    static func quote(_ quote: Quote, events: [String: Event]) -> (PartialDate, Int, String) {
+        (quote.fields.date, quote.fields.event.flatMap { events[$0]?.fields.weight } ?? 0, quote.id)
+    }
+
+    /// A page's mentions by kind, then title; an entry's kind and id name it uniquely.
+    static func mention(_ entry: Entry) -> (ContentKind, String, String) {
+        (entry.kind, entry.title, entry.id)
+    }
+}
+
 /// The resolve stage: checks every reference and link, and derives what points where.
 enum SiteResolver {
     /// `drafts` are files left out of this build: a published entry may not point at one.
@@ -198,19 +217,14 @@ enum SiteResolver {
         people.sort { ($0.fields.name, $0.id) < ($1.fields.name, $1.id) }
         sources.sort { ($0.fields.title, $0.id) < ($1.fields.title, $1.id) }
         pages.sort { ($0.fields.title, $0.id) < ($1.fields.title, $1.id) }
-        events.sort { ($0.fields.date, $0.fields.weight ?? 0, $0.id) < ($1.fields.date, $1.fields.weight ?? 0, $1.id) }
+        events.sort { SiteOrder.event($0) < SiteOrder.event($1) }
         // Sort keys worked out once per quote, not once per comparison.
-        let quoteKeys = quotes.map { quote in
-            (date: quote.fields.date, weight: quote.fields.event.flatMap { eventsByID[$0]?.fields.weight } ?? 0, id: quote.id)
-        }
-        quotes = quotes.indices.sorted { (quoteKeys[$0].date, quoteKeys[$0].weight, quoteKeys[$0].id) < (quoteKeys[$1].date, quoteKeys[$1].weight, quoteKeys[$1].id) }
-            .map { quotes[$0] }
+        let quoteKeys = quotes.map { SiteOrder.quote($0, events: eventsByID) }
+        quotes = quotes.indices.sorted { quoteKeys[$0] < quoteKeys[$1] }.map { quotes[$0] }
         let topics = topicsByID.values.sorted { ($0.title, $0.id) < ($1.title, $1.id) }
-        // Each page's mentions by kind, then title; an entry's kind and id name it uniquely.
         mentions = mentions.mapValues { entries in
-            let keys = entries.map { (kind: $0.kind, title: $0.title, id: $0.id) }
-            return entries.indices.sorted { (keys[$0].kind, keys[$0].title, keys[$0].id) < (keys[$1].kind, keys[$1].title, keys[$1].id) }
-                .map { entries[$0] }
+            let keys = entries.map(SiteOrder.mention)
+            return entries.indices.sorted { keys[$0] < keys[$1] }.map { entries[$0] }
         }
 
         var site = Site(

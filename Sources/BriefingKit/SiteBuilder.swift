@@ -176,15 +176,14 @@ public enum SiteBuilder {
             ("data.json", publishing.data), ("feed.xml", publishing.feed), ("robots.txt", publishing.robots),
             ("sitemap.xml", { publishing.sitemap(pages: pagePaths) }),
         ]
-        let ready = assets
-        let paths = made.map(\.path) + ready.map(\.path) + pagePaths
+        let paths = made.map(\.path) + assets.map(\.path) + pagePaths
         let record = BuildRecord(stamp: stamp, entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
                                  pages: jobs.count, files: paths.count)
         do {
             let report = try OutputWriter.write(paths: paths, to: options.outputFolder, record: record, protecting: protectedFolders(options)) { index in
                 if index < made.count { return made[index].make().contents }
-                if index < made.count + ready.count { return ready[index - made.count].contents }
-                return renderer.render(jobs[index - made.count - ready.count]).contents
+                if index < made.count + assets.count { return assets[index - made.count].contents }
+                return renderer.render(jobs[index - made.count - assets.count]).contents
             }
             return (BuildReport(entries: record.entries, pages: record.pages, write: report), assetPaths, pagePaths)
         } catch {

@@ -32,8 +32,7 @@ enum SiteUpdate {
                   topicsHold(old: before.topics ?? [], new: after.topics ?? [], in: site)
             else { return nil }
             let events = site.eventsByID
-            let weight = { (quote: Quote) in quote.fields.event.flatMap { events[$0]?.fields.weight } ?? 0 }
-            let comesFirst = { (a: Quote, b: Quote) in (a.fields.date, weight(a), a.id) < (b.fields.date, weight(b), b.id) }
+            let comesFirst = { (a: Quote, b: Quote) in SiteOrder.quote(a, events: events) < SiteOrder.quote(b, events: events) }
             reposition(&site.quotes, id: new.id, as: item, by: comesFirst)
             refile(&site.quotesBySpeaker, id: new.id, as: item, into: [after.speaker], from: [before.speaker], by: comesFirst)
             refile(&site.quotesByEvent, id: new.id, as: item, into: after.event.map { [$0] } ?? [], from: before.event.map { [$0] } ?? [],
@@ -48,7 +47,7 @@ enum SiteUpdate {
                   topicsHold(old: before.topics ?? [], new: after.topics ?? [], in: site)
             else { return nil }
             let item = Event(entry: new, fields: after)
-            let comesFirst = { (a: Event, b: Event) in (a.fields.date, a.fields.weight ?? 0, a.id) < (b.fields.date, b.fields.weight ?? 0, b.id) }
+            let comesFirst = { (a: Event, b: Event) in SiteOrder.event(a) < SiteOrder.event(b) }
             reposition(&site.events, id: new.id, as: item, by: comesFirst)
             site.eventsByID[new.id] = item
             refile(&site.eventsByPerson, id: new.id, as: item, into: after.people ?? [], from: before.people ?? [], by: comesFirst)
@@ -58,15 +57,14 @@ enum SiteUpdate {
             return nil
         }
 
-        // The pages this entry links to list it among their mentions, by kind, then title.
-        let mentionFirst = { (a: Entry, b: Entry) in (a.kind, a.title, a.id) < (b.kind, b.title, b.id) }
+        // The pages this entry links to list it among their mentions.
         for page in mentionedPages(old) {
             site.mentions[page]?.removeAll { $0 === old }
             if site.mentions[page]?.isEmpty == true { site.mentions[page] = nil }
         }
         for page in mentionedPages(new) {
             var list = site.mentions[page] ?? []
-            list.insert(new, at: list.firstIndex { mentionFirst(new, $0) } ?? list.endIndex)
+            list.insert(new, at: insertionIndex(of: new, in: list) { SiteOrder.mention($0) < SiteOrder.mention($1) })
             site.mentions[page] = list
         }
         site.entriesByPage[new.page] = new
