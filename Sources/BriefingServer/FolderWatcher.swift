@@ -22,8 +22,12 @@ final class FolderWatcher: Sendable {
     /// The write end of a pipe the thread polls next to inotify; closing the watcher writes to it.
     private let wakeup: Mutex<Int32?>
 
+    /// How often folders are polled when inotify cannot watch them.
+    static let fallbackPollInterval = Duration.milliseconds(500)
+
     /// Starts watching `folders` (absolute, resolved paths) and calls `onChange` from the watcher thread.
-    init(folders: [String], debounce: Duration, mode: PreviewConfiguration.WatchMode,
+    /// - Parameter openInotify: opens the inotify instance; tests pass one the kernel will refuse watches on.
+    init(folders: [String], debounce: Duration, mode: PreviewConfiguration.WatchMode, openInotify: (() -> Int32?)? = nil,
          onChange: @escaping @Sendable (ChangeBatch) -> Void) throws(WatchError) {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { throw WatchError("cannot create a pipe: \(String(cString: strerror(errno)))") }
@@ -35,20 +39,31 @@ final class FolderWatcher: Sendable {
         let debounceMilliseconds = Int32(max(1, debounce.milliseconds))
         var pollInterval: Duration?
         if case .polling(let interval) = mode { pollInterval = interval }
+        var whyNotInotify: String?
         #if os(Linux)
-        if pollInterval == nil, let inotify = InotifyWatch.descriptor() {
-            method = "inotify"
-            let watched = InotifyWatch.watchTrees(folders, descriptor: inotify)
-            Thread.detachNewThread {
-                let watch = InotifyWatch(descriptor: inotify, roots: folders, folders: watched)
-                Self.inotifyLoop(watch, wakeup: readEnd, debounce: debounceMilliseconds, onChange: onChange)
-                close(readEnd)
+        if pollInterval == nil {
+            if let inotify = (openInotify ?? InotifyWatch.descriptor)() {
+                switch InotifyWatch.watchTrees(folders, descriptor: inotify) {
+                case .success(let watched):
+                    method = "inotify"
+                    Thread.detachNewThread {
+                        let watch = InotifyWatch(descriptor: inotify, roots: folders, folders: watched)
+                        Self.inotifyLoop(watch, wakeup: readEnd, debounce: debounceMilliseconds, onChange: onChange)
+                        close(readEnd)
+                    }
+                    return
+                case .failure(let refusal):
+                    // Watching only some folders would miss saves in the others.
+                    close(inotify)
+                    whyNotInotify = refusal.description
+                }
+            } else {
+                whyNotInotify = "inotify is unavailable: \(String(cString: strerror(errno)))"
             }
-            return
         }
         #endif
-        let interval = pollInterval ?? .milliseconds(500)
-        method = "polling every \(interval.milliseconds) ms"
+        let interval = pollInterval ?? Self.fallbackPollInterval
+        method = "polling every \(interval.milliseconds) ms" + (whyNotInotify.map { "; \($0)" } ?? "")
         let first = FolderSnapshot(folders)
         Thread.detachNewThread {
             Self.pollingLoop(folders, from: first, interval: Int32(max(1, interval.milliseconds)), wakeup: readEnd, onChange: onChange)
@@ -79,6 +94,13 @@ final class FolderWatcher: Sendable {
         // A stream of changes that never pauses (a long checkout) is still built every so often.
         let longest = Duration.milliseconds(max(500, Int(debounce) * 20))
         while true {
+            if watch.refusal != nil {
+                // A folder made since the start could not be watched: build once for whatever was missed, then poll.
+                onChange(ChangeBatch(paths: [""], firstSeen: firstSeen ?? .now))
+                pollingLoop(watch.roots, from: FolderSnapshot(watch.roots), interval: Int32(fallbackPollInterval.milliseconds),
+                            wakeup: wakeup, onChange: onChange)
+                return
+            }
             var descriptors = [pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0),
                                pollfd(fd: watch.descriptor, events: Int16(POLLIN), revents: 0)]
             let ready = poll(&descriptors, 2, pending.isEmpty ? 1000 : debounce)

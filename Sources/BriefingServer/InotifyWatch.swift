@@ -6,8 +6,11 @@ import Glibc
 /// Used only on the watcher thread.
 final class InotifyWatch {
     let descriptor: Int32
-    private let roots: [String]
+    let roots: [String]
     private var folders: [Int32: String] = [:]
+    /// Why the kernel refused a watch (usually fs.inotify.max_user_watches reached), once it has: changes in that folder
+    /// would go unseen, so the watcher gives up on inotify and polls instead.
+    private(set) var refusal: String?
 
     private static let mask = UInt32(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
         | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
@@ -18,12 +21,14 @@ final class InotifyWatch {
         return descriptor >= 0 ? descriptor : nil
     }
 
-    /// Adds watches for every folder below `roots`. Called before the watcher thread starts, so that nothing saved after
-    /// the server reports it is ready can be missed.
-    static func watchTrees(_ roots: [String], descriptor: Int32) -> [Int32: String] {
+    /// Adds watches for every folder below `roots`, or says why the kernel refused one. Called before the watcher thread
+    /// starts, so that nothing saved after the server reports it is ready can be missed.
+    static func watchTrees(_ roots: [String], descriptor: Int32) -> Result<[Int32: String], WatchError> {
         var folders: [Int32: String] = [:]
-        for root in roots { watchTree(root, descriptor: descriptor, into: &folders) }
-        return folders
+        for root in roots {
+            if let refusal = watchTree(root, descriptor: descriptor, into: &folders) { return .failure(WatchError(refusal)) }
+        }
+        return .success(folders)
     }
 
     init(descriptor: Int32, roots: [String], folders: [Int32: String]) {
@@ -42,7 +47,7 @@ final class InotifyWatch {
             var info = stat()
             if stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
                 watchTree(root)
-                added = true
+                added = refusal == nil
             }
         }
         return added
@@ -99,14 +104,21 @@ final class InotifyWatch {
     }
 
     private func watchTree(_ path: String) {
-        Self.watchTree(path, descriptor: descriptor, into: &folders)
+        if let refused = Self.watchTree(path, descriptor: descriptor, into: &folders), refusal == nil { refusal = refused }
     }
 
-    private static func watchTree(_ path: String, descriptor: Int32, into folders: inout [Int32: String]) {
+    /// Watches `path` and every folder below it; returns why the kernel refused a watch, if it did.
+    private static func watchTree(_ path: String, descriptor: Int32, into folders: inout [Int32: String]) -> String? {
         let watch = inotify_add_watch(descriptor, path, mask)
-        guard watch >= 0 else { return }
+        guard watch >= 0 else {
+            let code = errno
+            // A folder deleted since it was listed, or a file where it was: nothing there to miss.
+            if code == ENOENT || code == ENOTDIR { return nil }
+            let hint = code == ENOSPC ? " (the limit fs.inotify.max_user_watches is reached)" : ""
+            return "inotify cannot watch \(path): \(String(cString: strerror(code)))\(hint)"
+        }
         folders[watch] = path
-        guard let directory = opendir(path) else { return }
+        guard let directory = opendir(path) else { return nil }
         var children: [String] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -117,7 +129,10 @@ final class InotifyWatch {
             if lstat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { children.append(path + "/" + name) }
         }
         closedir(directory)
-        for child in children { watchTree(child, descriptor: descriptor, into: &folders) }
+        for child in children {
+            if let refusal = watchTree(child, descriptor: descriptor, into: &folders) { return refusal }
+        }
+        return nil
     }
 }
 #endif
