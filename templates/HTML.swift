@@ -27,9 +27,14 @@ public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleBySt
 
     /// Escapes text for use between tags and inside quoted attribute values.
     public static func escape(_ text: String) -> String {
-        // Most text has nothing to escape: check the bytes first and return it as it is.
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<")
-            || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return text }
+        // Most text has nothing to escape: check the bytes first (in place where the string is contiguous) and return it as it is.
+        let needsEscaping: (UInt8) -> Bool = {
+            $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'")
+        }
+        let hasSomethingToEscape = text.utf8.withContiguousStorageIfAvailable { $0.contains(where: needsEscaping) }
+            ?? text.utf8.contains(where: needsEscaping)
+        guard hasSomethingToEscape else { return text }
         // Byte by byte: every character escaped is ASCII, or a C1 control written C2 80 to C2 9F.
         let bytes = Array(text.utf8)
         var escaped: [UInt8] = []

@@ -34,26 +34,30 @@ public struct LinkResolver: Sendable {
         }
         if trimmed.hasPrefix("//") { return .external }
 
-        var pathPart = trimmed
+        // Found by byte: `#` and `?` are ASCII, and a Character search would pay for grapheme breaking on every link.
+        var pathPart = Substring(trimmed)
         var anchor: String?
-        if let hash = pathPart.firstIndex(of: "#") {
-            anchor = Self.percentDecoded(String(pathPart[pathPart.index(after: hash)...]))
-            pathPart = String(pathPart[..<hash])
+        if let hash = pathPart.utf8.firstIndex(of: UInt8(ascii: "#")) {
+            anchor = Self.percentDecoded(String(pathPart[pathPart.utf8.index(after: hash)...]))
+            pathPart = pathPart[..<hash]
         }
-        if let query = pathPart.firstIndex(of: "?") { pathPart = String(pathPart[..<query]) }
+        if let query = pathPart.utf8.firstIndex(of: UInt8(ascii: "?")) { pathPart = pathPart[..<query] }
         if pathPart.isEmpty {
             return .sameDocument(anchor: anchor ?? "")
         }
-        let decoded = Self.percentDecoded(pathPart) ?? pathPart
+        let decoded = Self.percentDecoded(String(pathPart)) ?? String(pathPart)
 
-        var components: [String] = decoded.hasPrefix("/") ? [] : sourcePath.split(separator: "/").dropLast().map(String.init)
-        for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".": continue
-            case "..":
+        var components: [Substring] = []
+        if !decoded.hasPrefix("/") {
+            components = sourcePath.utf8.split(separator: UInt8(ascii: "/")).dropLast().map { Substring($0) }
+        }
+        for part in decoded.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            if part.elementsEqual(".".utf8) { continue }
+            if part.elementsEqual("..".utf8) {
                 guard !components.isEmpty else { return .missing(relativePath: decoded) }
                 components.removeLast()
-            default: components.append(String(part))
+            } else {
+                components.append(Substring(part))
             }
         }
         let relativePath = components.joined(separator: "/")
@@ -94,11 +98,14 @@ public struct LinkResolver: Sendable {
     /// `javascript` for `javascript:alert(1)`; nil for a path. A scheme is letters first, then letters,
     /// digits, `+`, `-`, `.`, up to the first colon, which must come before any `/`, `?` or `#`.
     static func scheme(of destination: String) -> String? {
-        guard let colon = destination.firstIndex(of: ":") else { return nil }
-        let candidate = destination[..<colon]
-        guard let first = candidate.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII,
-              candidate.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) })
+        let bytes = destination.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let candidate = bytes[..<colon]
+        func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        guard let first = candidate.first, isLetter(first),
+              candidate.allSatisfy({ isLetter($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-")
+                  || $0 == UInt8(ascii: ".") })
         else { return nil }
-        return String(candidate)
+        return String(destination[..<colon])
     }
 }

@@ -35,13 +35,17 @@ public enum SitePaths {
     /// The output file for a content file path such as `people/x.md`, or for a list folder such as `quotes/`.
     static func page(forContentPath relativePath: String) -> String? {
         if relativePath == "index.md" { return "index.html" }
-        let parts = relativePath.split(separator: "/").map(String.init)
-        if parts.count == 1, let kind = ContentKind.allCases.first(where: { $0.folder == parts[0] }), kind != .page {
+        let parts = relativePath.utf8.split(separator: UInt8(ascii: "/"))
+        func kind(_ folder: Substring.UTF8View) -> ContentKind? {
+            ContentKind.allCases.first { $0.folder.map { folder.elementsEqual($0.utf8) } ?? false }
+        }
+        if parts.count == 1, let kind = kind(parts[0]), kind != .page {
             return list(kind)
         }
-        guard parts.count == 2, parts[1].hasSuffix(".md"),
-              let kind = ContentKind.allCases.first(where: { $0.folder == parts[0] }) else { return nil }
-        return page(kind, String(parts[1].dropLast(3)))
+        guard parts.count == 2, let kind = kind(parts[0]) else { return nil }
+        let file = Substring(parts[1])
+        guard file.hasSuffix(".md") else { return nil }
+        return page(kind, String(file.dropLast(3)))
     }
 
     /// The relative URL from the page written at `from` to the file at `to`, both output paths:
