@@ -126,8 +126,9 @@ func breadcrumbs(_ trail: [Link], current: String?) -> HTML {
 
 /// Long titles (quote texts) are cut in breadcrumbs at a word boundary.
 public func shortened(_ text: String, limit: Int = 60) -> String {
-    guard text.count > limit else { return text }
-    let cut = text.prefix(limit)
+    // Walks at most `limit` characters: most titles are short, and counting a long text's characters walks all of it.
+    guard let end = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex), end < text.endIndex else { return text }
+    let cut = text[..<end]
     let words = cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]
     return words.trimmingSuffix { $0.isPunctuation } + "…"
 }

@@ -68,7 +68,8 @@ enum FrontMatterParser {
         while lineStart < bytes.endIndex {
             let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
             let line = text[lineStart..<lineEnd]
-            let fence = line.count < 16 && line.trimmingCharacters(in: .whitespaces) == "---"
+            // The byte count first: counting Characters walks the whole line, and most lines are long fields.
+            let fence = line.utf8.count < 64 && line.count < 16 && line.trimmingCharacters(in: .whitespaces) == "---"
             let next = lineEnd == bytes.endIndex ? lineEnd : bytes.index(after: lineEnd)
             if lineNumber == 1 {
                 guard fence else {

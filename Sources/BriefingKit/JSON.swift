@@ -58,7 +58,8 @@ enum JSON: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByArrayLit
     private static func writeString(_ text: String, to output: inout String) {
         output += "\""
         // Most text has nothing to escape: append it whole rather than scalar by scalar.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }) {
+        let needsEscaping: (UInt8) -> Bool = { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }
+        if !(text.utf8.withContiguousStorageIfAvailable { $0.contains(where: needsEscaping) } ?? text.utf8.contains(where: needsEscaping)) {
             output += text
             output += "\""
             return
