@@ -2,7 +2,7 @@
 # Whatever the machine lacks is installed here, so a clean Debian machine with Swift needs nothing by hand.
 
 SWIFT ?= swift
-APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
+APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/briefing
 
@@ -10,9 +10,10 @@ RELEASE_BIN := .build/release/briefing
 
 all: site
 
-# cmark-gfm's core-extensions header ships only with the -extensions package, so check for both.
+# cmark-gfm's core-extensions header ships only with the -extensions package, so check for both; the briefing
+# executable links jemalloc (Package.swift says why).
 deps:
-	@if ! pkg-config --exists libcmark-gfm 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
+	@if ! pkg-config --exists libcmark-gfm jemalloc 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
 		echo "Installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
