@@ -102,10 +102,17 @@ public enum MarkdownWorker {
 
 /// Length-prefixed frames on a blocking file descriptor.
 enum WireFrame {
+    /// Header and payload in one send: sent apart, the header alone wakes the reader, which then waits again.
     static func write(_ payload: [UInt8], to descriptor: Int32) -> Bool {
+        writeAll(framed(payload), to: descriptor)
+    }
+
+    static func framed(_ payload: [UInt8]) -> [UInt8] {
         var length = UInt32(payload.count).littleEndian
-        let header = withUnsafeBytes(of: &length) { Array($0) }
-        return writeAll(header, to: descriptor) && writeAll(payload, to: descriptor)
+        var frame = withUnsafeBytes(of: &length) { Array($0) }
+        frame.reserveCapacity(4 + payload.count)
+        frame.append(contentsOf: payload)
+        return frame
     }
 
     /// Nil at end of input or on a broken frame.

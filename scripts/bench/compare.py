@@ -1,4 +1,6 @@
-"""Usage: compare.py SITE RUNS BRIEFING... : full builds of SITE/content by each binary, alternating; medians."""
+"""Usage: compare.py SITE RUNS BRIEFING... : full builds of SITE/content by each binary, alternating; medians.
+OUT=/dev/shm writes the outputs there instead of into SITE: on tmpfs the disk's inode search (BENCHMARKS.md) stays out
+of the numbers, which then show the CPU work alone."""
 # Alternating before/after full builds of one corpus; wall, CPU (user+sys, children included) and peak RSS from wait4.
 import os, shutil, subprocess, sys, time, statistics
 site, runs, bins = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
@@ -6,7 +8,7 @@ assets = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "t
 res = {b: [] for b in bins}
 for _ in range(runs):
     for b in bins:
-        out = os.path.join(site, "public-" + os.path.basename(os.path.dirname(b)))
+        out = os.path.join(os.environ.get("OUT", site), "public-" + os.path.basename(os.path.dirname(b)))
         shutil.rmtree(out, ignore_errors=True)
         start = time.monotonic()
         p = subprocess.Popen([b, "build", "--content", os.path.join(site, "content"), "--assets", assets, "--output", out],
