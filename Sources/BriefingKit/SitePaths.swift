@@ -56,6 +56,11 @@ public enum SitePaths {
 
     /// The root folder, relative to the page at `from`: "" or "../../".
     public static func root(from: String) -> String {
-        String(repeating: "../", count: from.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) })
+        let depth = from.utf8.withContiguousStorageIfAvailable { $0.count(where: { $0 == UInt8(ascii: "/") }) }
+            ?? from.utf8.count(where: { $0 == UInt8(ascii: "/") })
+        return depth < roots.count ? roots[depth] : String(repeating: "../", count: depth)
     }
+
+    /// "", "../", "../../", …: every page asks for its root once per link it makes.
+    private static let roots = (0..<8).map { String(repeating: "../", count: $0) }
 }
