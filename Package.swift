@@ -43,7 +43,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // jemalloc instead of glibc's malloc: a build makes millions of short-lived strings on every core, and
-            // jemalloc takes 8 % off a 10,000-entry build (BENCHMARKS.md). Debian's libjemalloc-dev; `make` installs it.
+            // jemalloc takes about 10 % off a 10,000-entry build (BENCHMARKS.md). Debian's libjemalloc-dev; `make` installs it.
             linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         // Fuzz targets: `make fuzz` builds them with libFuzzer and AddressSanitizer (scripts/fuzz/run.sh);

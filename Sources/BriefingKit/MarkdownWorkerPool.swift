@@ -266,7 +266,6 @@ final class MarkdownWorkerPool: Sendable {
         case closed
     }
 
-
     private static func readFrame(from socket: Int32, within deadline: Duration) -> FrameRead {
         let clock = ContinuousClock()
         let end = clock.now + deadline
