@@ -33,7 +33,9 @@ import Glibc
         while seen.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(seen.withLock { $0 } == [[saved]])
+        // A poll can land between the truncation and the write of the save, and report it twice; never anything else.
+        let batches = seen.withLock { $0 }
+        #expect(!batches.isEmpty && batches.allSatisfy { $0 == [saved] }, "\(batches)")
     }
     #endif
 }
