@@ -121,6 +121,9 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  errors: ["content/pages/about.md:4:7: error: unsafe link scheme 'JAVASCRIPT:' in 'JAVASCRIPT:alert(1)': only http, https and mailto links are allowed"]),
         BadInput(name: "unsafe scheme written with an entity", files: ["pages/about.md": "---\ntitle: About\n---\nClick [here](&#106;avascript:alert(1)).\n"],
                  errors: ["content/pages/about.md:4:7: error: unsafe link scheme 'javascript:' in 'javascript:alert(1)': only http, https and mailto links are allowed"]),
+        // The colon and the mark are one Character; the scheme is still found, in the bytes.
+        BadInput(name: "unsafe scheme with a combining mark after its colon", files: ["pages/about.md": "---\ntitle: About\n---\nClick [here](javascript:\u{301}alert(1)).\n"],
+                 errors: ["content/pages/about.md:4:7: error: unsafe link scheme 'javascript:' in 'javascript:\u{301}alert(1)': only http, https and mailto links are allowed"]),
         BadInput(name: "unsafe reference link", files: ["pages/about.md": "---\ntitle: About\n---\nClick [here][x].\n\n[x]: vbscript:msgbox(1)\n"],
                  errors: ["content/pages/about.md:4:7: error: unsafe link scheme 'vbscript:' in 'vbscript:msgbox(1)': only http, https and mailto links are allowed"]),
         BadInput(name: "data: image", files: ["pages/about.md": "---\ntitle: About\n---\nSee ![dot](data:image/png;base64,iVBORw0KGgo=).\n"],
