@@ -95,11 +95,17 @@ enum EntryParser {
         let batchSize = max(1, files.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
         let batches = stride(from: 0, to: files.count, by: batchSize).map { Array(files[$0..<min($0 + batchSize, files.count)]) }
         // With workers, twice as many threads as cores: while one thread waits for a worker's HTML, another reads
-        // front matter, so the cores are not idle between a body sent and its answer.
+        // front matter, so the cores are not idle between a batch of bodies sent and its answer.
         let threads = pool != nil || workers == nil ? ProcessInfo.processInfo.activeProcessorCount : 2 * ProcessInfo.processInfo.activeProcessorCount
+        // Bodies go to the workers a few dozen at a time; a small site (or a preview rebuild) sends them one by one,
+        // so that several bodies too slow to render are each found within one deadline, on every worker at once.
+        let bodiesPerBatch = max(1, min(64, files.count / (threads * 4)))
         let results = batches.concurrentMap(threads: threads) { batch in
             let decoder = YAMLDecoder()
-            return batch.map { file in parse(file, resolver: resolver, renderer: renderer, decoder: decoder) }
+            return stride(from: 0, to: batch.count, by: bodiesPerBatch).flatMap { start in
+                let files = batch[start..<min(start + bodiesPerBatch, batch.count)]
+                return parse(files, resolver: resolver, renderer: renderer, decoder: decoder)
+            }
         }.flatMap { $0 }
         var entries: [Entry] = []
         var problems: [Diagnostic] = []
@@ -112,7 +118,49 @@ enum EntryParser {
         return (entries, problems)
     }
 
-    static func parse(_ file: SourceFile, resolver: LinkResolver, renderer: BodyRenderer, decoder: YAMLDecoder) -> Result<Entry, BuildFailure> {
+    /// A file whose front matter is decoded, its body still Markdown.
+    private struct Decoded {
+        var file: SourceFile
+        var split: FrontMatterSplit
+        var fields: EntryFields
+        var editorial: EditorialFields
+        var lines: FieldLines
+        var page: String
+    }
+
+    /// Parses a few files: their front matter one by one, then their bodies together (one message to a worker).
+    static func parse(_ files: ArraySlice<SourceFile>, resolver: LinkResolver, renderer: BodyRenderer,
+                      decoder: YAMLDecoder) -> [Result<Entry, BuildFailure>] {
+        let decoded = files.map { decodeFrontMatter($0, decoder: decoder) }
+        let ready = decoded.compactMap { try? $0.get() }
+        let bodies: [Result<RenderedMarkdown, MarkdownWorkerFailure>]
+        switch renderer {
+        case .inProcess(let options):
+            bodies = ready.map { entry in
+                .success(MarkdownRenderer.render(entry.split.body, options: options) { destination in
+                    resolver.outputURL(for: destination, from: entry.file.relativePath, page: entry.page)
+                })
+            }
+        case .workers(let pool):
+            bodies = pool.render(ready.map { MarkdownJob(body: $0.split.body, relativePath: $0.file.relativePath, page: $0.page) })
+        }
+        var rendered = bodies.makeIterator()
+        return decoded.map { result in
+            result.flatMap { entry in
+                switch rendered.next()! {
+                case .success(let body):
+                    return .success(Entry(kind: entry.file.kind, id: entry.file.id, path: entry.file.path, relativePath: entry.file.relativePath,
+                                          fields: entry.fields, editorial: entry.editorial, lines: entry.lines, body: body,
+                                          linkTargets: body.links.map { resolver.resolve($0.destination, from: entry.file.relativePath) },
+                                          bodyFirstLine: entry.split.bodyFirstLine))
+                case .failure(let failure):
+                    return .failure([Diagnostic(SourceLocation(path: entry.file.path, line: entry.split.bodyFirstLine), failure.message)])
+                }
+            }
+        }
+    }
+
+    private static func decodeFrontMatter(_ file: SourceFile, decoder: YAMLDecoder) -> Result<Decoded, BuildFailure> {
         let split: FrontMatterSplit
         switch FrontMatterParser.split(file.text, path: file.path) {
         case .success(let value): split = value
@@ -132,30 +180,9 @@ enum EntryParser {
         case .page: decoded = decode(PageFields.self, EntryFields.page)
         case .topic: decoded = decode(TopicFields.self, EntryFields.topic)
         }
-        let fields: EntryFields, editorial: EditorialFields, lines: FieldLines
-        switch decoded {
-        case .success(let value): (fields, editorial, lines) = value
-        case .failure(let problems): return .failure(problems)
+        return decoded.map { fields, editorial, lines in
+            Decoded(file: file, split: split, fields: fields, editorial: editorial, lines: lines, page: SitePaths.page(file.kind, file.id))
         }
-
-        let page = SitePaths.page(file.kind, file.id)
-        let body: RenderedMarkdown
-        switch renderer {
-        case .inProcess(let options):
-            body = MarkdownRenderer.render(split.body, options: options) { destination in
-                resolver.outputURL(for: destination, from: file.relativePath, page: page)
-            }
-        case .workers(let pool):
-            switch pool.render(split.body, relativePath: file.relativePath, page: page) {
-            case .success(let rendered): body = rendered
-            case .failure(let failure):
-                return .failure([Diagnostic(SourceLocation(path: file.path, line: split.bodyFirstLine), failure.message)])
-            }
-        }
-        return .success(Entry(kind: file.kind, id: file.id, path: file.path, relativePath: file.relativePath,
-                              fields: fields, editorial: editorial, lines: lines, body: body,
-                              linkTargets: body.links.map { resolver.resolve($0.destination, from: file.relativePath) },
-                              bodyFirstLine: split.bodyFirstLine))
     }
 }
 

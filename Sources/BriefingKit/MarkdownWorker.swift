@@ -5,12 +5,14 @@ import Glibc
 import Darwin
 #endif
 
-/// The worker side of `MarkdownWorkerPool`: renders Markdown bodies sent over a socket, one at a time.
+/// The worker side of `MarkdownWorkerPool`: renders batches of Markdown bodies sent over a socket.
 ///
 /// The conversation, every message a frame (a 4-byte little-endian length, then that many bytes):
 /// the pool sends a greeting (the content file paths, the raw-HTML option, the deadline in milliseconds), the worker
-/// answers an empty frame once it is ready; then for each body the pool sends its path inside `content/`, its page
-/// and the Markdown, and the worker answers the HTML, the links with their positions and the heading ids.
+/// answers an empty frame once it is ready; then the pool sends batches: a count and, for each body, its path inside
+/// `content/`, its page and the Markdown. The worker answers a batch in one frame: for each body, the HTML, the links
+/// with their positions and the heading ids. A frame per batch rather than per body: each message wakes the other
+/// process, and on two cores those wake-ups cost more than rendering a short body does.
 /// The worker exits when the pool closes the socket.
 public enum MarkdownWorker {
     /// Serves the pool on `input`/`output` (standard input and output in `briefing markdown-worker`) until the pool
@@ -34,13 +36,19 @@ public enum MarkdownWorker {
 
         while let frame = WireFrame.read(from: input) {
             var request = WireReader(frame)
-            guard let relativePath = request.string(), let page = request.string(), let body = request.string() else { return false }
-            alarm(selfDeadline)
-            let rendered = MarkdownRenderer.render(body, options: options) { destination in
-                resolver.outputURL(for: destination, from: relativePath, page: page)
+            guard let count = request.integer() else { return false }
+            var answer = WireWriter()
+            answer.integer(count)
+            for _ in 0..<count {
+                guard let relativePath = request.string(), let page = request.string(), let body = request.string() else { return false }
+                alarm(selfDeadline)
+                let rendered = MarkdownRenderer.render(body, options: options) { destination in
+                    resolver.outputURL(for: destination, from: relativePath, page: page)
+                }
+                alarm(0)
+                encode(rendered, into: &answer)
             }
-            alarm(0)
-            guard WireFrame.write(encode(rendered), to: output) else { return false }
+            guard WireFrame.write(answer.bytes, to: output) else { return false }
         }
         return true
     }
@@ -56,16 +64,18 @@ public enum MarkdownWorker {
         return writer.bytes
     }
 
-    static func request(body: String, relativePath: String, page: String) -> [UInt8] {
+    static func request(_ jobs: ArraySlice<MarkdownJob>) -> [UInt8] {
         var writer = WireWriter()
-        writer.string(relativePath)
-        writer.string(page)
-        writer.string(body)
+        writer.integer(jobs.count)
+        for job in jobs {
+            writer.string(job.relativePath)
+            writer.string(job.page)
+            writer.string(job.body)
+        }
         return writer.bytes
     }
 
-    static func encode(_ rendered: RenderedMarkdown) -> [UInt8] {
-        var writer = WireWriter()
+    static func encode(_ rendered: RenderedMarkdown, into writer: inout WireWriter) {
         writer.string(rendered.html)
         writer.integer(rendered.links.count)
         for link in rendered.links {
@@ -76,11 +86,22 @@ public enum MarkdownWorker {
         }
         writer.integer(rendered.headingIDs.count)
         for id in rendered.headingIDs { writer.string(id) }
-        return writer.bytes
     }
 
-    static func decode(_ bytes: [UInt8]) -> RenderedMarkdown? {
+    /// The answer to a batch of `count` bodies; nil if it is broken or holds another number of them.
+    static func decode(_ bytes: [UInt8], count: Int) -> [RenderedMarkdown]? {
         var reader = WireReader(bytes)
+        guard reader.integer() == count else { return nil }
+        var answers: [RenderedMarkdown] = []
+        answers.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let rendered = decode(from: &reader) else { return nil }
+            answers.append(rendered)
+        }
+        return reader.isAtEnd ? answers : nil
+    }
+
+    private static func decode(from reader: inout WireReader) -> RenderedMarkdown? {
         guard let html = reader.string(), let linkCount = reader.integer() else { return nil }
         var links: [MarkdownLink] = []
         for _ in 0..<linkCount {
@@ -183,6 +204,8 @@ struct WireReader {
         guard let result = Int(exactly: value), result >= 0 else { return nil }
         return result
     }
+
+    var isAtEnd: Bool { offset == bytes.count }
 
     mutating func string() -> String? {
         guard let count = integer(), count <= bytes.count - offset else { return nil }

@@ -38,11 +38,23 @@ public struct MarkdownWorkerSettings: Sendable, Hashable {
     }
 }
 
+/// One body for a worker to render: its Markdown, its path inside `content/` and its page (for rewriting links).
+struct MarkdownJob: Sendable {
+    var body: String
+    var relativePath: String
+    var page: String
+}
+
 /// Why a body has no rendering.
 enum MarkdownWorkerFailure: Error, Sendable, Equatable {
     case timedOut(Duration)
     case crashed(String)
     case unavailable(String)
+
+    var isUnavailable: Bool {
+        if case .unavailable = self { return true }
+        return false
+    }
 
     var message: String {
         switch self {
@@ -115,8 +127,45 @@ final class MarkdownWorkerPool: Sendable {
         self.contentFiles == contentFiles && self.options == options
     }
 
-    /// Renders one body in a worker, waiting for a free one.
-    func render(_ body: String, relativePath: String, page: String) -> Result<RenderedMarkdown, MarkdownWorkerFailure> {
+    /// Renders bodies in workers, a batch at a time, in order. A batch's answer comes in one message, so when one
+    /// of its bodies is too slow or crashes the worker it is not known which: the batch's bodies are then rendered
+    /// again one at a time, which finds it (at the cost of a second deadline for a body that is too slow).
+    func render(_ jobs: [MarkdownJob]) -> [Result<RenderedMarkdown, MarkdownWorkerFailure>] {
+        var results: [Result<RenderedMarkdown, MarkdownWorkerFailure>] = []
+        results.reserveCapacity(jobs.count)
+        var start = 0
+        while start < jobs.count {
+            let end = Self.batchEnd(jobs, from: start)
+            switch renderInOneWorker(jobs[start..<end]) {
+            case .success(let answers):
+                results += answers.map { .success($0) }
+            case .failure(let failure):
+                if end - start == 1 || failure.isUnavailable {
+                    results += Array(repeating: .failure(failure), count: end - start)
+                } else {
+                    results += jobs[start..<end].map { job in renderInOneWorker([job][...]).map { $0[0] } }
+                }
+            }
+            start = end
+        }
+        return results
+    }
+
+    /// Bodies go to a worker in batches of up to `batchBytes` of Markdown (one body at least), so a batch takes
+    /// milliseconds and its deadline is as generous as a single body's.
+    static let batchBytes = 128 * 1024
+
+    private static func batchEnd(_ jobs: [MarkdownJob], from start: Int) -> Int {
+        var end = start + 1, bytes = jobs[start].body.utf8.count
+        while end < jobs.count, bytes + jobs[end].body.utf8.count <= batchBytes {
+            bytes += jobs[end].body.utf8.count
+            end += 1
+        }
+        return end
+    }
+
+    /// One batch in one worker, waiting for a free worker.
+    private func renderInOneWorker(_ jobs: ArraySlice<MarkdownJob>) -> Result<[RenderedMarkdown], MarkdownWorkerFailure> {
         slots.wait()
         defer { slots.signal() }
         let taken = idle.withLock { $0.popLast() } ?? nil
@@ -132,11 +181,11 @@ final class MarkdownWorkerPool: Sendable {
             }
         }
 
-        let outcome: Result<RenderedMarkdown, MarkdownWorkerFailure>
-        if WireFrame.writeAll(WireFrame.framed(MarkdownWorker.request(body: body, relativePath: relativePath, page: page)), to: worker.socket) {
+        let outcome: Result<[RenderedMarkdown], MarkdownWorkerFailure>
+        if WireFrame.writeAll(WireFrame.framed(MarkdownWorker.request(jobs)), to: worker.socket) {
             switch Self.readFrame(from: worker.socket, within: settings.deadline) {
             case .frame(let bytes):
-                outcome = MarkdownWorker.decode(bytes).map { .success($0) } ?? .failure(.crashed("sent a broken answer"))
+                outcome = MarkdownWorker.decode(bytes, count: jobs.count).map { .success($0) } ?? .failure(.crashed("sent a broken answer"))
             case .timedOut:
                 outcome = .failure(.timedOut(settings.deadline))
             case .closed:

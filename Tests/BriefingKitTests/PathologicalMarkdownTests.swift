@@ -146,7 +146,8 @@ import Testing
     }
 
     /// A worker that dies fails only the file it was rendering; a new worker renders the rest. The stand-in worker
-    /// passes every body to a real one, except that it crashes (SIGSEGV) on a body holding CRASH.
+    /// passes every batch of bodies to a real one, except that it crashes (SIGSEGV) on a batch holding CRASH; given a
+    /// second argument, it logs each batch there.
     @Test func aCrashingWorkerFailsOnlyItsFile() throws {
         let site = try FixtureSite(FixtureSite.full.merging(["pages/crash.md": Self.front + "Before\n\nCRASH\n"]) { $1 })
         defer { site.delete() }
@@ -177,10 +178,73 @@ import Testing
             request = frame(sys.stdin.buffer)
             if request is None:
                 break
+            if len(sys.argv) > 2:
+                with open(sys.argv[2], "a") as log:
+                    count = struct.unpack("<q", request[4:12])[0]
+                    log.write(f"{count} {int(b'CRASH' in request)} {int(b'z_www.z_www.' in request)}\n")
             if b"CRASH" in request:
                 os.kill(os.getpid(), signal.SIGSEGV)
             forward(request)
         """#
+
+    /// In a site of many files, bodies go to the workers in batches, whose answer does not say which body was too
+    /// slow: the batch is rendered again one body at a time, and only the slow file is reported. The stand-in worker
+    /// logs each batch, to show the slow body was sent along with others.
+    @Test func aSlowBodySentWithOthersIsTheOnlyFileReported() throws {
+        // 120 KB: small enough to share a batch with other bodies, slow enough to pass the timeout many times over.
+        let slow = String(repeating: "z_www.", count: 20_000)
+        let site = try FixtureSite(Self.manyPages.merging(["pages/hostile.md": Self.front + slow]) { $1 })
+        defer { site.delete() }
+        let log = site.root.appendingPathComponent("batches.log")
+        var options = try Self.optionsWithLoggingWorker(site, log: log)
+        options.markdownWorkers?.deadline = .seconds(Int64(Self.timeout))
+        let start = ContinuousClock.now
+        #expect(SiteBuilder.check(options).map(\.description) == [Self.expectedError])
+        #expect(ContinuousClock.now - start < .seconds(60))
+        let batches = try Self.loggedBatches(log)
+        #expect(batches.contains { $0.count > 1 && $0.slow }, "\(batches)")
+    }
+
+    /// A crash in a batch fails only the file that crashes the renderer; the others of its batch render.
+    @Test func aCrashInABatchFailsOnlyItsFile() throws {
+        let site = try FixtureSite(Self.manyPages.merging(["pages/crash.md": Self.front + "Before\n\nCRASH\n"]) { $1 })
+        defer { site.delete() }
+        let log = site.root.appendingPathComponent("batches.log")
+        var options = try Self.optionsWithLoggingWorker(site, log: log)
+        #expect(SiteBuilder.check(options).map(\.description)
+            == ["content/pages/crash.md:4:1: error: the Markdown renderer (cmark-gfm) crashed (signal 11) on this body"])
+        #expect(try Self.loggedBatches(log).contains { $0.count > 1 && $0.crash })
+        // Without the crash, the same site builds.
+        try site.remove("pages/crash.md")
+        options.markdownWorkers = MarkdownWorkerSettings(executable: try BriefingCommand.executable(), arguments: ["markdown-worker"])
+        #expect(SiteBuilder.check(options).isEmpty)
+    }
+
+    /// Enough files that bodies are sent to the workers several at a time on any number of cores.
+    static var manyPages: [String: String] {
+        var files = FixtureSite.full
+        for index in 0..<(40 * ProcessInfo.processInfo.activeProcessorCount) {
+            files["pages/page-\(index).md"] = "---\ntitle: Page \(index)\n---\nSee [Putin](../people/vladimir-putin.md).\n"
+        }
+        return files
+    }
+
+    static func optionsWithLoggingWorker(_ site: FixtureSite, log: URL) throws -> BuildOptions {
+        let proxy = site.root.appendingPathComponent("crashing-worker.py")
+        try Data(Self.crashingWorker.utf8).write(to: proxy)
+        var options = site.options
+        options.markdownWorkers = MarkdownWorkerSettings(executable: URL(fileURLWithPath: "/usr/bin/env"),
+                                                         arguments: ["python3", proxy.path, try BriefingCommand.executable().path, log.path])
+        return options
+    }
+
+    /// Each batch the stand-in worker was sent: how many bodies, and whether the crash or the slow body was among them.
+    static func loggedBatches(_ log: URL) throws -> [(count: Int, crash: Bool, slow: Bool)] {
+        try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map { line in
+            let fields = line.split(separator: " ").map { Int($0) ?? -1 }
+            return (fields[0], fields[1] == 1, fields[2] == 1)
+        }
+    }
 
     /// The worker renders exactly what the in-process renderer does, links rewritten and headings anchored.
     @Test func workersRenderTheSameSiteAsTheProcessItself() throws {
