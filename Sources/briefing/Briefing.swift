@@ -72,7 +72,9 @@ struct Build: ParsableCommand {
     func run() throws {
         let start = Date()
         do {
-            let report = try SiteBuilder.build(paths.buildOptions)
+            var options = paths.buildOptions
+            options.exitsAfterBuild = true
+            let report = try SiteBuilder.build(options)
             let milliseconds = Int(Date().timeIntervalSince(start) * 1000)
             print("Built \(report.pages) pages from \(report.entries) entries into \(paths.output)/ in \(milliseconds) ms "
                 + "(\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed).")
