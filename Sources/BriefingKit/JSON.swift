@@ -6,6 +6,8 @@ enum JSON: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByArrayLit
     case array([JSON])
     case object([Member])
     case null
+    /// A value serialised before, written as it is.
+    case serialized(String)
 
     struct Member: Sendable, Hashable {
         var key: String
@@ -26,6 +28,7 @@ enum JSON: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByArrayLit
 
     func serialized() -> String {
         var output = ""
+        output.reserveCapacity(1024)
         write(to: &output)
         return output
     }
@@ -36,6 +39,7 @@ enum JSON: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByArrayLit
         case .int(let number): output += String(number)
         case .bool(let value): output += value ? "true" : "false"
         case .null: output += "null"
+        case .serialized(let json): output += json
         case .array(let items):
             output += "["
             for (index, item) in items.enumerated() {

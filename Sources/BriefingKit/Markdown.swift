@@ -73,27 +73,32 @@ public enum MarkdownRenderer {
         guard let document else { return RenderedMarkdown(html: "", links: [], headingIDs: []) }
         defer { cmark_node_free(document) }
 
-        let links = rewriteLinks(in: document, with: rewrite)
-        let headingIDs = anchorHeadings(in: document, options: cmarkOptions, extensions: cmark_parser_get_syntax_extensions(parser))
+        // One walk over the tree finds both the links and the headings.
+        var links: [MarkdownLink] = []
+        var headings: [OpaquePointer] = []
+        forEachNode(in: document) { node in
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                links.append(rewriteLink(node, isImage: type == CMARK_NODE_IMAGE, with: rewrite))
+            } else if type == CMARK_NODE_HEADING {
+                headings.append(node)
+            }
+        }
+        let headingIDs = anchorHeadings(headings, options: cmarkOptions, extensions: cmark_parser_get_syntax_extensions(parser))
         let html = takeString(cmark_render_html(document, cmarkOptions, cmark_parser_get_syntax_extensions(parser)))
         return RenderedMarkdown(html: html, links: links, headingIDs: headingIDs)
     }
 
     // MARK: - Links
 
-    private static func rewriteLinks(in document: OpaquePointer, with rewrite: (String) -> String?) -> [MarkdownLink] {
-        var links: [MarkdownLink] = []
-        forEachNode(in: document) { node in
-            let type = cmark_node_get_type(node)
-            guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE else { return }
-            let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-            let (line, column) = position(of: node)
-            links.append(MarkdownLink(destination: destination, line: line, column: column, isImage: type == CMARK_NODE_IMAGE))
-            if let replacement = rewrite(destination) {
-                cmark_node_set_url(node, replacement)
-            }
+    /// Records a link node and gives it the destination `rewrite` returns, if any.
+    private static func rewriteLink(_ node: OpaquePointer, isImage: Bool, with rewrite: (String) -> String?) -> MarkdownLink {
+        let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+        let (line, column) = position(of: node)
+        if let replacement = rewrite(destination) {
+            cmark_node_set_url(node, replacement)
         }
-        return links
+        return MarkdownLink(destination: destination, line: line, column: column, isImage: isImage)
     }
 
     /// Inline nodes may carry no position of their own; fall back to the nearest block that does.
@@ -111,11 +116,7 @@ public enum MarkdownRenderer {
 
     /// Gives each heading a GitHub-style `id`. cmark's HTML writer has no attributes for
     /// headings, so each heading is rendered on its own and swapped for a custom block holding that HTML.
-    private static func anchorHeadings(in document: OpaquePointer, options: Int32, extensions: UnsafeMutablePointer<cmark_llist>?) -> [String] {
-        var headings: [OpaquePointer] = []
-        forEachNode(in: document) { node in
-            if cmark_node_get_type(node) == CMARK_NODE_HEADING { headings.append(node) }
-        }
+    private static func anchorHeadings(_ headings: [OpaquePointer], options: Int32, extensions: UnsafeMutablePointer<cmark_llist>?) -> [String] {
         var slugs = SlugSet()
         var ids: [String] = []
         for heading in headings {

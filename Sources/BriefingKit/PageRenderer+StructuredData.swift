@@ -66,7 +66,7 @@ extension PageRenderer {
     }
 
     func sourceData(_ source: Source) -> JSON {
-        var reference = sourceReference(source)
+        var reference = makeSourceReference(source)
         if case .object(var members) = reference {
             members.insert(JSON.Member(key: "@context", value: Self.context), at: 0)
             reference = .object(members)
@@ -98,11 +98,23 @@ extension PageRenderer {
     // MARK: - References
 
     private func personReference(_ person: Person) -> JSON {
+        references.people[person.id] ?? makePersonReference(person)
+    }
+
+    private func sourceReference(_ source: Source) -> JSON {
+        references.sources[source.id] ?? makeSourceReference(source)
+    }
+
+    private func topicReference(_ topic: Topic) -> JSON {
+        references.topics[topic.id] ?? makeTopicReference(topic)
+    }
+
+    fileprivate func makePersonReference(_ person: Person) -> JSON {
         let type: JSON = person.fields.kind == .government ? "GovernmentOrganization" : person.fields.kind == .organisation ? "Organization" : "Person"
         return .object(["@type": type, "name": .string(person.fields.name), "url": .string(absolute(person.page))])
     }
 
-    private func sourceReference(_ source: Source) -> JSON {
+    fileprivate func makeSourceReference(_ source: Source) -> JSON {
         .object([
             "@type": "CreativeWork", "name": .string(source.fields.title), "url": .string(absolute(source.page)),
             "sameAs": .string(source.fields.url),
@@ -114,6 +126,25 @@ extension PageRenderer {
     private func topicReferences(_ ids: [String]?) -> JSON? {
         let topics = (ids ?? []).compactMap { site.topic($0) }
         guard !topics.isEmpty else { return nil }
-        return .array(topics.map { .object(["@type": "Thing", "name": .string($0.title), "url": .string(absolute($0.page))]) })
+        return .array(topics.map(topicReference))
+    }
+
+    fileprivate func makeTopicReference(_ topic: Topic) -> JSON {
+        .object(["@type": "Thing", "name": .string(topic.title), "url": .string(absolute(topic.page))])
+    }
+}
+
+/// See `PageRenderer.references`.
+struct StructuredDataReferences: Sendable {
+    var people: [String: JSON] = [:]
+    var sources: [String: JSON] = [:]
+    var topics: [String: JSON] = [:]
+
+    init() {}
+
+    init(_ renderer: PageRenderer) {
+        for person in renderer.site.people { people[person.id] = .serialized(renderer.makePersonReference(person).serialized()) }
+        for source in renderer.site.sources { sources[source.id] = .serialized(renderer.makeSourceReference(source).serialized()) }
+        for topic in renderer.site.topics { topics[topic.id] = .serialized(renderer.makeTopicReference(topic).serialized()) }
     }
 }

@@ -20,6 +20,16 @@ struct PageRenderer: Sendable {
     let assets: AssetPaths
     /// Overrides `base_url` as the start of the 404 page's links.
     var notFoundRoot: String?
+    /// The JSON-LD of every person, source and topic as other pages refer to it, serialised once: thousands of
+    /// quote and event pages refer to the same hundred people and sources.
+    private(set) var references = StructuredDataReferences()
+
+    init(site: Site, assets: AssetPaths, notFoundRoot: String? = nil) {
+        self.site = site
+        self.assets = assets
+        self.notFoundRoot = notFoundRoot
+        references = StructuredDataReferences(self)
+    }
 
     /// Every page, with `extra` files rendered on the same cores.
     func renderAll(alongside extra: [@Sendable () -> OutputFile] = []) -> [OutputFile] {

@@ -33,20 +33,24 @@ public enum SitePaths {
     public static let search = "search/index.html"
 
     /// The output file for a content file path such as `people/x.md`, or for a list folder such as `quotes/`.
+    /// Every link of every body passes here, in the workers and again in the build: it works on the bytes.
     static func page(forContentPath relativePath: String) -> String? {
         if relativePath == "index.md" { return "index.html" }
-        let parts = relativePath.utf8.split(separator: UInt8(ascii: "/"))
+        let parts = relativePath.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 2)
         func kind(_ folder: Substring.UTF8View) -> ContentKind? {
-            ContentKind.allCases.first { $0.folder.map { folder.elementsEqual($0.utf8) } ?? false }
+            folders.first { folder.elementsEqual($0.name.utf8) }?.kind
         }
         if parts.count == 1, let kind = kind(parts[0]), kind != .page {
             return list(kind)
         }
         guard parts.count == 2, let kind = kind(parts[0]) else { return nil }
         let file = Substring(parts[1])
-        guard file.hasSuffix(".md") else { return nil }
-        return page(kind, String(file.dropLast(3)))
+        guard file.utf8.suffix(3).elementsEqual(".md".utf8) else { return nil }
+        return page(kind, String(decoding: file.utf8.dropLast(3), as: UTF8.self))
     }
+
+    /// Each content folder's name and kind.
+    private static let folders = ContentKind.allCases.compactMap { kind in kind.folder.map { (name: $0, kind: kind) } }
 
     /// The relative URL from the page written at `from` to the file at `to`, both output paths:
     /// up to the root, then down, so it is cheap and the same from every page of a folder.
