@@ -23,6 +23,9 @@ struct PageRenderer: Sendable {
     /// The JSON-LD of every person, source and topic as other pages refer to it, serialised once: thousands of
     /// quote and event pages refer to the same hundred people and sources.
     private(set) var references = StructuredDataReferences()
+    /// Every quote's card as seen from the root, made once when a build renders every page (`preparingQuoteCards`):
+    /// a quote's card is on up to a dozen pages, which differ only in how far their links climb to the root.
+    private var rootCards: [ObjectIdentifier: QuoteCard] = [:]
 
     init(site: Site, assets: AssetPaths, notFoundRoot: String? = nil) {
         self.site = site
@@ -340,7 +343,31 @@ struct PageRenderer: Sendable {
         return page
     }
 
+    /// Makes `rootCards` for a build that renders every page.
+    func preparingQuoteCards() -> PageRenderer {
+        var prepared = self
+        let cards = site.quotes.concurrentMap { rootCard($0) }
+        prepared.rootCards = Dictionary(uniqueKeysWithValues: zip(site.quotes.map { ObjectIdentifier($0) }, cards))
+        return prepared
+    }
+
+    /// A quote's card as seen from `path`: its card from the root, with each link climbing from `path` to the root first.
     private func quoteCard(_ quote: Quote, from path: String) -> QuoteCard {
+        var card = rootCards[ObjectIdentifier(quote)] ?? rootCard(quote)
+        let root = SitePaths.root(from: path)
+        guard !root.isEmpty else { return card }
+        card.url = root + card.url
+        // "#" stands for a speaker with no page.
+        if card.speaker.url != "#" { card.speaker.url = root + card.speaker.url }
+        card.source = card.source.map { Link($0.title, url: root + $0.url) }
+        card.event = card.event.map { Link($0.title, url: root + $0.url) }
+        card.topics = card.topics.map { Link($0.title, url: root + $0.url) }
+        return card
+    }
+
+    /// A quote's card as seen from the root, where each link is the path of the page it points to.
+    private func rootCard(_ quote: Quote) -> QuoteCard {
+        let path = ""
         let speaker = site.person(quote.fields.speaker)
         let event = quote.fields.event.flatMap { site.event($0) }
         let source = site.source(quote.fields.source)

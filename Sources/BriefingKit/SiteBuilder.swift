@@ -177,7 +177,7 @@ public enum SiteBuilder {
         let publishing = Publishing(site: site)
         let (assets, assetPaths) = fingerprint(try loadAssets(options.assetsFolder) + [publishing.searchIndex()],
                                                enabled: options.fingerprintAssets)
-        let renderer = PageRenderer(site: site, assets: assetPaths, notFoundRoot: options.notFoundRoot)
+        let renderer = PageRenderer(site: site, assets: assetPaths, notFoundRoot: options.notFoundRoot).preparingQuoteCards()
         let jobs = renderer.pageJobs()
         let pagePaths = jobs.map(\.path)
         // The large files first, so they do not hold up the end of the build.
