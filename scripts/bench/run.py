@@ -6,7 +6,14 @@ command rendering the same Markdown plus copying an output tree of the same size
 Commands are run in alternation (ours, Hugo, floor, ours, ...) so that a slow moment of the
 machine's disk or a busy neighbour falls on all of them alike. Each run is a child process; its
 CPU time and peak RSS come from wait4().
+
+Each run writes into a folder of its own, and the folders are removed only after the last run: on ext4
+without a journal (this machine's disk) the kernel skips inodes freed in the last minute or more when it
+makes a file, so a tree created right after deleting one takes several times longer (BENCHMARKS.md,
+"The disk"), and that would time the harness's deletions rather than the tools. The file system's
+writes are flushed before each run, so no run pays for the previous one's writeback.
 """
+import hashlib
 import os
 import resource
 import re
@@ -96,9 +103,16 @@ def edit_to_reload(site, output, edits=5):
 
 def measure(size, runs):
     site = os.path.join(WORK, f"site-{size}")
-    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench", "generate.py"), str(size), site], check=True,
-                   stdout=subprocess.DEVNULL)
-    ours_out, hugo_out, floor_out = (os.path.join(site, name) for name in ("public", "hugo-public", "floor-public"))
+    # The corpus depends only on the generator and the size: made again only when either changed, since deleting
+    # and rewriting tens of thousands of files would slow the file system for the runs that follow.
+    generator = os.path.join(ROOT, "scripts", "bench", "generate.py")
+    stamp_path, stamp = os.path.join(site, ".generated"), f"{size} {hashlib.sha256(open(generator, 'rb').read()).hexdigest()}\n"
+    if not os.path.exists(stamp_path) or open(stamp_path).read() != stamp:
+        subprocess.run([sys.executable, generator, str(size), site], check=True, stdout=subprocess.DEVNULL)
+        with open(stamp_path, "w") as out:
+            out.write(stamp)
+    outputs = os.path.join(site, "runs")
+    remove(outputs)
     bodies = os.path.join(site, "bodies.md")
     with open(bodies, "w") as out:
         for folder, _, files in sorted(os.walk(os.path.join(site, "content"))):
@@ -107,23 +121,25 @@ def measure(size, runs):
                     text = open(os.path.join(folder, name)).read()
                     out.write(text.split("\n---\n", 1)[-1] + "\n")
     assets = os.path.join(ROOT, "templates", "assets")
-    ours = [BRIEFING, "build", "--content", os.path.join(site, "content"), "--assets", assets, "--output", ours_out]
-    hugo = ["hugo", "--quiet", "--source", os.path.join(site, "hugo"), "--destination", hugo_out]
     floor_render = ["cmark-gfm", "--unsafe", "-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist", bodies]
 
+    def timed(command):
+        os.sync()
+        return run(command, site)
+
     results = {"ours": [], "hugo": [], "floor": [], "noop": []}
-    for _ in range(runs):
-        remove(ours_out)
-        results["ours"].append(run(ours, site))
-        results["noop"].append(run(ours, site))
-        remove(hugo_out)
-        results["hugo"].append(run(hugo, site))
-        remove(floor_out)
-        render = run(floor_render, site)
-        copy = run(["cp", "-r", ours_out, floor_out], site)
+    for index in range(runs):
+        ours_out, hugo_out, floor_out = (os.path.join(outputs, f"{name}-{index + 1}") for name in ("briefing", "hugo", "floor"))
+        ours = [BRIEFING, "build", "--content", os.path.join(site, "content"), "--assets", assets, "--output", ours_out]
+        results["ours"].append(timed(ours))
+        results["noop"].append(timed(ours))
+        results["hugo"].append(timed(["hugo", "--quiet", "--source", os.path.join(site, "hugo"), "--destination", hugo_out]))
+        render = timed(floor_render)
+        copy = timed(["cp", "-r", ours_out, floor_out])
         results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
     medians = {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
     medians["reload"] = edit_to_reload(site, ours_out)
+    remove(outputs)
     return medians
 
 
