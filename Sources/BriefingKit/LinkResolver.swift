@@ -46,7 +46,44 @@ public struct LinkResolver: Sendable {
             return .sameDocument(anchor: anchor ?? "")
         }
         let decoded = Self.percentDecoded(String(pathPart)) ?? String(pathPart)
+        let relativePath = Self.entryPath(decoded, from: sourcePath) ?? Self.walk(decoded, from: sourcePath)
+        guard let relativePath else { return .missing(relativePath: decoded) }
 
+        if relativePath.utf8.suffix(3).elementsEqual(".md".utf8) {
+            guard contentFiles.contains(relativePath), let page = SitePaths.page(forContentPath: relativePath) else {
+                return .missing(relativePath: relativePath)
+            }
+            return .content(relativePath: relativePath, page: page, anchor: anchor)
+        }
+        if let page = SitePaths.page(forContentPath: relativePath), !relativePath.utf8.contains(UInt8(ascii: "/")) {
+            return .content(relativePath: relativePath, page: page, anchor: anchor)
+        }
+        return .notContent(destination)
+    }
+
+    /// The path inside `content/` of the usual link between entries, `/people/x.md` or, from a file one folder
+    /// deep, `../people/x.md`; nil for any other shape, which `walk` works out. Every link of every body passes here.
+    private static func entryPath(_ destination: String, from sourcePath: String) -> String? {
+        let bytes = destination.utf8
+        let rest: Substring.UTF8View
+        if bytes.first == UInt8(ascii: "/") {
+            rest = Substring(destination).utf8.dropFirst()
+        } else if bytes.starts(with: "../".utf8), sourcePath.utf8.count(where: { $0 == UInt8(ascii: "/") }) == 1 {
+            rest = Substring(destination).utf8.dropFirst(3)
+        } else {
+            return nil
+        }
+        // folder/file, neither part empty nor starting with a dot.
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")), slash != rest.startIndex,
+              rest.first != UInt8(ascii: "."), rest[rest.index(after: slash)...].first.map({ $0 != UInt8(ascii: ".") }) == true,
+              !rest[rest.index(after: slash)...].contains(UInt8(ascii: "/"))
+        else { return nil }
+        return String(Substring(rest))
+    }
+
+    /// The path inside `content/` that `destination` names from the file at `sourcePath`, segment by segment;
+    /// nil if it climbs above `content/`.
+    private static func walk(_ decoded: String, from sourcePath: String) -> String? {
         var components: [Substring] = []
         if !decoded.hasPrefix("/") {
             components = sourcePath.utf8.split(separator: UInt8(ascii: "/")).dropLast().map { Substring($0) }
@@ -54,24 +91,13 @@ public struct LinkResolver: Sendable {
         for part in decoded.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
             if part.elementsEqual(".".utf8) { continue }
             if part.elementsEqual("..".utf8) {
-                guard !components.isEmpty else { return .missing(relativePath: decoded) }
+                guard !components.isEmpty else { return nil }
                 components.removeLast()
             } else {
                 components.append(Substring(part))
             }
         }
-        let relativePath = components.joined(separator: "/")
-
-        if relativePath.hasSuffix(".md") {
-            guard contentFiles.contains(relativePath), let page = SitePaths.page(forContentPath: relativePath) else {
-                return .missing(relativePath: relativePath)
-            }
-            return .content(relativePath: relativePath, page: page, anchor: anchor)
-        }
-        if let page = SitePaths.page(forContentPath: relativePath), components.count <= 1 {
-            return .content(relativePath: relativePath, page: page, anchor: anchor)
-        }
-        return .notContent(destination)
+        return components.joined(separator: "/")
     }
 
     /// The URL to write into the page at `page` for `destination`, or nil to leave it as written.

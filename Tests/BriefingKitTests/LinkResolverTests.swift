@@ -18,6 +18,17 @@ import Testing
         ("javascript:alert(1)", "index.md", .unsafe(scheme: "javascript")),
         ("data:text/html,x", "index.md", .unsafe(scheme: "data")),
         ("../people/vladimir-putin/", "quotes/q.md", .notContent("../people/vladimir-putin/")),
+        // Shapes next to the usual `/folder/file.md` and `../folder/file.md`, which are worked out segment by segment.
+        ("/people/vladimir-putin.md/", "quotes/q.md", .content(relativePath: "people/vladimir-putin.md", page: "people/vladimir-putin/index.html", anchor: nil)),
+        ("/people//vladimir-putin.md", "quotes/q.md", .content(relativePath: "people/vladimir-putin.md", page: "people/vladimir-putin/index.html", anchor: nil)),
+        ("/people/../people/vladimir-putin.md", "quotes/q.md", .content(relativePath: "people/vladimir-putin.md", page: "people/vladimir-putin/index.html", anchor: nil)),
+        ("/./people/vladimir-putin.md", "quotes/q.md", .content(relativePath: "people/vladimir-putin.md", page: "people/vladimir-putin/index.html", anchor: nil)),
+        ("/people/./vladimir-putin.md", "quotes/q.md", .content(relativePath: "people/vladimir-putin.md", page: "people/vladimir-putin/index.html", anchor: nil)),
+        ("../people/vladimir-putin.md", "index.md", .missing(relativePath: "../people/vladimir-putin.md")),
+        ("../../people/vladimir-putin.md", "quotes/q.md", .missing(relativePath: "../../people/vladimir-putin.md")),
+        ("/people/.md", "quotes/q.md", .missing(relativePath: "people/.md")),
+        ("/quotes", "pages/about.md", .content(relativePath: "quotes", page: "quotes/index.html", anchor: nil)),
+        ("/people/a/b.md", "quotes/q.md", .missing(relativePath: "people/a/b.md")),
     ])
     func resolves(destination: String, source: String, expected: LinkTarget) {
         #expect(resolver.resolve(destination, from: source) == expected)
