@@ -21,10 +21,18 @@ public struct LinkResolver: Sendable {
     public static let safeSchemes: Set<String> = ["http", "https", "mailto"]
 
     /// Paths inside `content/` of every Markdown file, e.g. `people/x.md`.
-    public var contentFiles: Set<String>
+    public let contentFiles: Set<String>
+    /// The page of each of `contentFiles`, worked out once rather than for each of the many links to it.
+    private let pages: [String: String]
 
     public init(contentFiles: Set<String>) {
         self.contentFiles = contentFiles
+        var pages: [String: String] = [:]
+        pages.reserveCapacity(contentFiles.count)
+        for path in contentFiles {
+            if let page = SitePaths.page(forContentPath: path) { pages[path] = page }
+        }
+        self.pages = pages
     }
 
     public func resolve(_ destination: String, from sourcePath: String) -> LinkTarget {
@@ -50,7 +58,7 @@ public struct LinkResolver: Sendable {
         guard let relativePath else { return .missing(relativePath: decoded) }
 
         if relativePath.utf8.suffix(3).elementsEqual(".md".utf8) {
-            guard contentFiles.contains(relativePath), let page = SitePaths.page(forContentPath: relativePath) else {
+            guard let page = pages[relativePath] else {
                 return .missing(relativePath: relativePath)
             }
             return .content(relativePath: relativePath, page: page, anchor: anchor)
