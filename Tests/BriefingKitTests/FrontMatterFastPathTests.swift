@@ -258,3 +258,22 @@ private extension Result {
         return false
     }
 }
+
+/// The front matter fences: `---`, with spaces or tabs around it on a short line; other whitespace (a no-break space)
+/// as Foundation trims it. ASCII lines are checked on their bytes, the rest through Foundation.
+@Suite struct FrontMatterFenceTests {
+    @Test(arguments: [
+        ("---", true), ("  ---\t", true), ("\u{00A0}---", true), ("-- -", false), ("----", false), ("---x", false),
+        ("---" + String(repeating: " ", count: 12), true), ("---" + String(repeating: " ", count: 13), false), ("", false), ("   ", false),
+    ])
+    func closingFence(line: String, isFence: Bool) {
+        let text = "---\ntitle: A\n\(line)\nBody\n"
+        let closed: Bool
+        if case .success(let split) = FrontMatterParser.split(text, path: "content/pages/a.md") {
+            closed = split.yaml == "title: A" && split.body == "Body\n"
+        } else {
+            closed = false
+        }
+        #expect(closed == isFence, "\(line.debugDescription)")
+    }
+}
