@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A problem writing the output folder (as opposed to a problem in the content).
 public struct OutputError: Error, Sendable, CustomStringConvertible {
@@ -56,13 +57,31 @@ enum OutputWriter {
             for folder in parents.sorted() {
                 try fileManager.createDirectory(atPath: stagingPath + folder, withIntermediateDirectories: true)
             }
+            // Each page's folder is made by a thread of its own, running ahead of the pages. Making a folder locks
+            // the folder it is made in (`quotes/` for 8,000 pages) while the file system looks for a free inode, which
+            // on this machine's disk takes long: two threads making folders there wait on each other, spinning.
+            let pageFolders = paths.map(OutputWriter.folder(of:))
+            let foldersMade = FolderProgress()
+            let folderThreadDone = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                for (index, folder) in pageFolders.enumerated() {
+                    if !folder.isEmpty, index == 0 || folder != pageFolders[index - 1] { _ = mkdir(stagingPath + folder, 0o755) }
+                    foldersMade.madeThrough.store(index, ordering: .releasing)
+                }
+                folderThreadDone.signal()
+            }
+            defer { folderThreadDone.wait() }
             // Each file: unchanged ones are linked from the old site, the rest written; both cores busy.
             let outcomes = Array(paths.indices).concurrentMap { index -> Bool? in
                 let path = paths[index], bytes = contents(index)
                 let previous = outputPath + path
                 let target = stagingPath + path
-                let folder = OutputWriter.folder(of: path)
-                if !folder.isEmpty, mkdir(stagingPath + folder, 0o755) != 0, errno != EEXIST { return nil }
+                let folder = pageFolders[index]
+                // A page the folder thread has not come to yet makes its folder itself.
+                if !folder.isEmpty, foldersMade.madeThrough.load(ordering: .acquiring) < index,
+                   mkdir(stagingPath + folder, 0o755) != 0, errno != EEXIST {
+                    return nil
+                }
                 if let old = FileManager.default.contents(atPath: previous), old == bytes, link(previous, target) == 0 {
                     return false
                 }
@@ -147,6 +166,11 @@ enum OutputWriter {
         }
         report.changedPaths.sort()
         return report
+    }
+
+    /// How far the folder thread of `write` has come: the folder of every path up to this index is made.
+    private final class FolderProgress: Sendable {
+        let madeThrough = Atomic<Int>(-1)
     }
 
     /// `people/x` for `people/x/index.html`, `` for `a`. Not `NSString.deletingLastPathComponent`: swift-corelibs-foundation
