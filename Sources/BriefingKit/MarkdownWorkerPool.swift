@@ -8,7 +8,8 @@ import Darwin
 #endif
 
 /// How a build renders Markdown out of process: which program serves as worker, how many run, and how long one
-/// body may take before its worker is killed and the file reported.
+/// body may take before its worker is killed and the file reported (a batch of small bodies gets the same time
+/// as one; see `MarkdownWorkerPool.render`).
 public struct MarkdownWorkerSettings: Sendable, Hashable {
     /// The default time one Markdown body may take: ordinary bodies take well under a millisecond and a 20 MB one
     /// under a second, while the inputs cmark-gfm 0.29 is quadratic on take tens of seconds.
