@@ -94,7 +94,7 @@ public final class SiteSession: Sendable {
         var problems: [Diagnostic] = []
         var files: [SourceFile] = []
         for relativePath in edited {
-            switch ContentLoader.loadFile(relativePath, contentFolder: options.contentFolder, displayRoot: options.contentDisplayPath) {
+            switch ContentLoader.loadFile(relativePath, contentFolder: options.contentFolder.path, displayRoot: options.contentDisplayPath) {
             case .entry(let file): files.append(file)
             case .problem(let problem): problems.append(problem)
             case .siteConfig: return try fullBuild()

@@ -42,7 +42,7 @@ enum FrontMatterTarget {
             fatalError("cannot write \(scratch.path)")
         }
         let text: String
-        switch ContentLoader.readText(scratch, path: path) {
+        switch ContentLoader.readText(scratch.path, path: path) {
         case .success(let read): text = read
         case .failure(let problem):
             // Unreadable bytes are reported at the line and column where they stop being text.

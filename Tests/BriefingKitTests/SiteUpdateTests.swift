@@ -13,7 +13,7 @@ import Testing
         let parsed = SiteBuilder.parse(options)
         let before = try SiteBuilder.resolve(parsed, options)
         try site.save(path, edit(try site.read(path)))
-        guard case .entry(let file) = ContentLoader.loadFile(path, contentFolder: options.contentFolder, displayRoot: "content") else {
+        guard case .entry(let file) = ContentLoader.loadFile(path, contentFolder: options.contentFolder.path, displayRoot: "content") else {
             Issue.record("cannot load \(path)")
             return nil
         }
