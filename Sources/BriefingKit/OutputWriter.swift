@@ -59,7 +59,7 @@ enum OutputWriter {
             }
             // Each page's folder is made by a thread of its own, running ahead of the pages. Making a folder locks
             // the folder it is made in (`quotes/` for 8,000 pages) while the file system looks for a free inode, which
-            // on this machine's disk takes long: two threads making folders there wait on each other, spinning.
+            // on ext4 without a journal, after many deletions, takes long: two threads making folders there wait on each other, spinning.
             let pageFolders = paths.map(OutputWriter.folder(of:))
             let foldersMade = FolderProgress()
             let folderThreadDone = DispatchSemaphore(value: 0)
