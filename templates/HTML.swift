@@ -5,89 +5,103 @@
 /// which only this package can call: the Markdown renderer's output, and JSON-LD after
 /// `jsonLDScript` has escaped it for a `<script>` element.
 public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringInterpolation {
-    public fileprivate(set) var markup: String
+    /// The markup as UTF-8. Bytes rather than a `String`: a page is assembled from hundreds of pieces, and appending
+    /// bytes is a copy where appending to a `String` also checks and updates its breadcrumbs, counts and flags each time.
+    public fileprivate(set) var utf8: [UInt8]
 
     public init(stringLiteral literal: String) {
-        markup = literal
+        utf8 = Array(literal.utf8)
     }
 
     public init(stringInterpolation: StringInterpolation) {
-        markup = stringInterpolation.markup
+        utf8 = stringInterpolation.utf8
     }
 
     /// HTML produced by the Markdown renderer (cmark-gfm in safe mode, links already rewritten).
     package init(renderedMarkdown: String) {
-        markup = renderedMarkdown
+        utf8 = Array(renderedMarkdown.utf8)
     }
 
     public static let empty: HTML = ""
 
+    public var markup: String { String(decoding: utf8, as: UTF8.self) }
     public var description: String { markup }
-    public var isEmpty: Bool { markup.isEmpty }
+    public var isEmpty: Bool { utf8.isEmpty }
 
     /// Escapes text for use between tags and inside quoted attribute values.
     public static func escape(_ text: String) -> String {
-        // Most text has nothing to escape: check the bytes first (in place where the string is contiguous) and return it as it is.
-        let needsEscaping: (UInt8) -> Bool = {
-            $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
-                || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'")
-        }
-        let hasSomethingToEscape = text.utf8.withContiguousStorageIfAvailable { $0.contains(where: needsEscaping) }
-            ?? text.utf8.contains(where: needsEscaping)
-        guard hasSomethingToEscape else { return text }
-        // Byte by byte: every character escaped is ASCII, or a C1 control written C2 80 to C2 9F.
-        let bytes = Array(text.utf8)
+        guard text.utf8.contains(where: needsEscaping) else { return text }
         var escaped: [UInt8] = []
-        escaped.reserveCapacity(bytes.count + 16)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "&"): escaped += Array("&amp;".utf8)
-            case UInt8(ascii: "<"): escaped += Array("&lt;".utf8)
-            case UInt8(ascii: ">"): escaped += Array("&gt;".utf8)
-            case UInt8(ascii: "\""): escaped += Array("&quot;".utf8)
-            case UInt8(ascii: "'"): escaped += Array("&#39;".utf8)
-            case UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): escaped.append(byte)
-            // Control characters are not allowed in HTML, escaped or not (C1 included).
-            case 0..<0x20, 0x7F: escaped += replacementCharacter
-            case 0xC2 where index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]):
-                escaped += replacementCharacter
-                index += 1
-            default: escaped.append(byte)
-            }
-            index += 1
-        }
+        appendEscaped(text, to: &escaped)
         return String(decoding: escaped, as: UTF8.self)
+    }
+
+    /// Appends `text` to `markup`, escaped for use between tags and inside quoted attribute values.
+    static func appendEscaped(_ text: String, to markup: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            // Most text has nothing to escape: then its bytes go in with one copy.
+            guard let first = bytes.firstIndex(where: needsEscaping) else {
+                markup.append(contentsOf: bytes)
+                return
+            }
+            markup.reserveCapacity(markup.count + bytes.count + 16)
+            markup.append(contentsOf: bytes[..<first])
+            // Byte by byte: every character escaped is ASCII, or a C1 control written C2 80 to C2 9F.
+            var index = first
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "&"): markup.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): markup.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): markup.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "\""): markup.append(contentsOf: "&quot;".utf8)
+                case UInt8(ascii: "'"): markup.append(contentsOf: "&#39;".utf8)
+                case UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): markup.append(byte)
+                // Control characters are not allowed in HTML, escaped or not (C1 included).
+                case 0..<0x20, 0x7F: markup.append(contentsOf: replacementCharacter)
+                case 0xC2 where index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]):
+                    markup.append(contentsOf: replacementCharacter)
+                    index += 1
+                default: markup.append(byte)
+                }
+                index += 1
+            }
+        }
+    }
+
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 
     private static let replacementCharacter = Array("\u{FFFD}".utf8)
 
     public struct StringInterpolation: StringInterpolationProtocol {
-        var markup = ""
+        var utf8: [UInt8] = []
 
         public init(literalCapacity: Int, interpolationCount: Int) {
-            markup.reserveCapacity(literalCapacity + interpolationCount * 16)
+            utf8.reserveCapacity(literalCapacity + interpolationCount * 16)
         }
 
         public mutating func appendLiteral(_ literal: String) {
-            markup += literal
+            utf8.append(contentsOf: literal.utf8)
         }
 
         public mutating func appendInterpolation(_ text: String) {
-            markup += HTML.escape(text)
+            HTML.appendEscaped(text, to: &utf8)
         }
 
         public mutating func appendInterpolation(_ html: HTML) {
-            markup += html.markup
+            utf8.append(contentsOf: html.utf8)
         }
 
         public mutating func appendInterpolation(_ parts: [HTML]) {
-            for part in parts { markup += part.markup }
+            for part in parts { utf8.append(contentsOf: part.utf8) }
         }
 
         public mutating func appendInterpolation(_ number: Int) {
-            markup += String(number)
+            utf8.append(contentsOf: String(number).utf8)
         }
     }
 }
@@ -96,8 +110,8 @@ extension Array where Element == HTML {
     public func joined(separator: HTML = .empty) -> HTML {
         var result = HTML.empty
         for (index, part) in enumerated() {
-            if index > 0 { result.markup += separator.markup }
-            result.markup += part.markup
+            if index > 0 { result.utf8.append(contentsOf: separator.utf8) }
+            result.utf8.append(contentsOf: part.utf8)
         }
         return result
     }

@@ -123,7 +123,7 @@ struct PageRenderer: Sendable {
         case .plain(let index): html = plain(site.pages[index], path)
         case .topic(let index, let page): html = topic(site.topics[index], page: page, path)
         }
-        return OutputFile(path: path, contents: Data(html.markup.utf8))
+        return OutputFile(path: path, contents: Data(html.utf8))
     }
 
     /// The pages that count entries, or show the newest; any change to an entry may show on them. The first pages
