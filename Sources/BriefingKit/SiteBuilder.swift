@@ -83,9 +83,33 @@ public enum SiteBuilder {
             return BuildReport(entries: previous.entries, pages: previous.pages,
                                write: WriteReport(written: 0, unchanged: previous.files, removed: 0))
         }
-        let site = try resolveSite(options)
+        let staging = try makeStaging(options)
+        let site: Site
+        do {
+            let parsed = parse(options)
+            if parsed.problems.isEmpty { staging.makeFolders(entryPageFolders(parsed, options)) }
+            site = try resolve(parsed, options)
+        } catch {
+            staging.discard()
+            throw error
+        }
         defer { if options.exitsAfterBuild { keptUntilExit.withLock { $0.append(site) } } }
-        return try renderAndWrite(site, stamp: stamp, options).report
+        return try renderAndWrite(site, stamp: stamp, options, staging: staging).report
+    }
+
+    /// The folder the build assembles the new site in; made before the site is resolved so that the entries' folders
+    /// can be made in it meanwhile (see `StagingFolder`).
+    static func makeStaging(_ options: BuildOptions) throws(BuildError) -> StagingFolder {
+        do {
+            return try StagingFolder(for: options.outputFolder)
+        } catch {
+            throw .output(error)
+        }
+    }
+
+    /// The folders of the pages of the entries a build publishes, in file order.
+    static func entryPageFolders(_ parsed: ParsedContent, _ options: BuildOptions) -> [String] {
+        parsed.entries.filter { options.includeDrafts || !$0.editorial.isDraft }.map { OutputWriter.folder(of: $0.page) }
     }
 
     /// Sites of `exitsAfterBuild` builds, never freed.
@@ -172,11 +196,18 @@ public enum SiteBuilder {
 
     /// The render and write stages, together: each page is rendered on the core that writes it, just before writing
     /// it, so rendering overlaps the file system's work and no more than a page per core is held in memory.
-    static func renderAndWrite(_ site: Site, stamp: String, _ options: BuildOptions) throws(BuildError)
+    /// The site is assembled in `staging`, made here if nil.
+    static func renderAndWrite(_ site: Site, stamp: String, _ options: BuildOptions, staging: StagingFolder? = nil) throws(BuildError)
         -> (report: BuildReport, assetPaths: AssetPaths, pagePaths: [String]) {
         let publishing = Publishing(site: site)
-        let (assets, assetPaths) = fingerprint(try loadAssets(options.assetsFolder) + [publishing.searchIndex()],
-                                               enabled: options.fingerprintAssets)
+        let loadedAssets: [OutputFile]
+        do {
+            loadedAssets = try loadAssets(options.assetsFolder)
+        } catch {
+            staging?.discard()
+            throw error
+        }
+        let (assets, assetPaths) = fingerprint(loadedAssets + [publishing.searchIndex()], enabled: options.fingerprintAssets)
         let renderer = PageRenderer(site: site, assets: assetPaths, notFoundRoot: options.notFoundRoot).preparingQuoteCards()
         let jobs = renderer.pageJobs()
         let pagePaths = jobs.map(\.path)
@@ -189,7 +220,8 @@ public enum SiteBuilder {
         let record = BuildRecord(stamp: stamp, entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
                                  pages: jobs.count, files: paths.count)
         do {
-            let report = try OutputWriter.write(paths: paths, to: options.outputFolder, record: record, protecting: protectedFolders(options)) { index in
+            let report = try OutputWriter.write(paths: paths, to: options.outputFolder, record: record, protecting: protectedFolders(options),
+                                                   staging: staging) { index in
                 if index < made.count { return made[index].make().contents }
                 if index < made.count + assets.count { return assets[index - made.count].contents }
                 return renderer.render(jobs[index - made.count - assets.count]).contents

@@ -201,6 +201,41 @@ import Testing
         #expect(try site.page("about/index.html").contains("More."))
     }
 
+    /// A build makes its staging folder, and the entries' folders in it, before it knows whether the content is
+    /// sound: when it is not, both go, and the output stays as it was.
+    @Test func aFailedBuildLeavesTheOutputAsItWasAndNothingBesideIt() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try site.build()
+        let before = site.snapshot()
+        try site.write("quotes/who.md", "---\nspeaker: nobody\ntext: x\ndate: \"2025-05-11\"\nsource: report\n---\n")
+        #expect(site.errors() == ["content/quotes/who.md:2:1: error: unknown person 'nobody' in 'speaker': no file people/nobody.md"])
+        #expect(site.snapshot() == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted() == [".public.lock", "content", "public", "templates"])
+    }
+
+    /// Folders made ahead of the writers for pages that are not written after all (an entry's page when the entry
+    /// turned out not to be published) do not reach the output, nor do their emptied parents.
+    @Test func foldersMadeAheadForPagesNotWrittenAreRemoved() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("briefing-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let output = root.appendingPathComponent("public")
+        let staging = try StagingFolder(for: output)
+        staging.makeFolders(["people/ghost", "quotes/a", "quotes/ghost"])
+        let record = BuildRecord(stamp: "test", entries: 1, pages: 1, files: 1)
+        _ = try OutputWriter.write(paths: ["quotes/a/index.html"], to: output, record: record, protecting: [], staging: staging) { _ in
+            Data("a".utf8)
+        }
+        var folders: [String] = []
+        let enumerator = FileManager.default.enumerator(atPath: output.path)
+        while let path = enumerator?.nextObject() as? String {
+            if enumerator?.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { folders.append(path) }
+        }
+        #expect(folders.sorted() == ["quotes", "quotes/a"])
+        #expect(FileManager.default.contents(atPath: output.appendingPathComponent("quotes/a/index.html").path) == Data("a".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["public"])
+    }
+
     @Test func refusesToReplaceAFolderItDidNotWrite() throws {
         let site = try FixtureSite(FixtureSite.full)
         defer { site.delete() }

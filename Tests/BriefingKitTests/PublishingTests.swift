@@ -171,6 +171,8 @@ import FoundationXML
         defer { site.delete() }
         try site.build()
         #expect(site.snapshot()["people/draft-person/index.html"] == nil)
+        // Not even an empty folder gives its name away.
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("people/draft-person").path))
         #expect(try !site.page("people/index.html").contains("Someone New"))
 
         var options = site.options
