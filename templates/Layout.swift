@@ -88,16 +88,18 @@ public func jsonLDScript(_ json: String) -> HTML {
 /// Whether `json` holds any of what `jsonLDScript` escapes: `<`, `>`, `&`, DEL, a C1 control (C2 80 to C2 9F) or
 /// U+2028/U+2029 (E2 80 A8/A9). Most structured data has none, and is then used as it is.
 private func needsScriptEscaping(_ json: String) -> Bool {
-    let bytes = Array(json.utf8)
-    for (index, byte) in bytes.enumerated() {
-        switch byte {
-        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x7F: return true
-        case 0xC2 where index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]): return true
-        case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9): return true
-        default: continue
+    var json = json
+    return json.withUTF8 { bytes in
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x7F: return true
+            case 0xC2 where index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]): return true
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9): return true
+            default: continue
+            }
         }
+        return false
     }
-    return false
 }
 
 /// "Updated" and the corrections of an entry, at the end of its page.

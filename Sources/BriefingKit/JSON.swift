@@ -6,8 +6,8 @@ enum JSON: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByArrayLit
     case array([JSON])
     case object([Member])
     case null
-    /// A value serialised before, written as it is.
-    case serialized(String)
+    /// A value serialised before (its UTF-8), written as it is.
+    case serialized([UInt8])
 
     struct Member: Sendable, Hashable {
         var key: String
@@ -27,60 +27,63 @@ enum JSON: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByArrayLit
     static func strings(_ values: [String]) -> JSON { .array(values.map(JSON.string)) }
 
     func serialized() -> String {
-        var output = ""
+        String(decoding: serializedUTF8(), as: UTF8.self)
+    }
+
+    /// The serialised value as UTF-8: built as bytes, since appending to a `String` also updates its counts and flags on
+    /// every piece, and data.json has hundreds of thousands of pieces.
+    func serializedUTF8() -> [UInt8] {
+        var output: [UInt8] = []
         output.reserveCapacity(1024)
         write(to: &output)
         return output
     }
 
-    private func write(to output: inout String) {
+    private func write(to output: inout [UInt8]) {
         switch self {
         case .string(let text): JSON.writeString(text, to: &output)
-        case .int(let number): output += String(number)
-        case .bool(let value): output += value ? "true" : "false"
-        case .null: output += "null"
-        case .serialized(let json): output += json
+        case .int(let number): output.append(contentsOf: String(number).utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .serialized(let json): output.append(contentsOf: json)
         case .array(let items):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 item.write(to: &output)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSON.writeString(member.key, to: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 member.value.write(to: &output)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        // Most text has nothing to escape: append it whole rather than scalar by scalar.
-        let needsEscaping: (UInt8) -> Bool = { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0x7F }
-        if !(text.utf8.withContiguousStorageIfAvailable { $0.contains(where: needsEscaping) } ?? text.utf8.contains(where: needsEscaping)) {
-            output += text
-            output += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{0}"..."\u{1F}", "\u{7F}":
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+    private static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            // Byte by byte: what JSON escapes is ASCII, and the bytes of other characters go through as they are.
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+                case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+                case UInt8(ascii: "\n"): output.append(contentsOf: "\\n".utf8)
+                case UInt8(ascii: "\r"): output.append(contentsOf: "\\r".utf8)
+                case UInt8(ascii: "\t"): output.append(contentsOf: "\\t".utf8)
+                case 0..<0x20, 0x7F:
+                    let hex = String(byte, radix: 16)
+                    output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                default: output.append(byte)
+                }
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }

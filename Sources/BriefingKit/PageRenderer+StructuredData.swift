@@ -143,8 +143,8 @@ struct StructuredDataReferences: Sendable {
     init() {}
 
     init(_ renderer: PageRenderer) {
-        for person in renderer.site.people { people[person.id] = .serialized(renderer.makePersonReference(person).serialized()) }
-        for source in renderer.site.sources { sources[source.id] = .serialized(renderer.makeSourceReference(source).serialized()) }
-        for topic in renderer.site.topics { topics[topic.id] = .serialized(renderer.makeTopicReference(topic).serialized()) }
+        for person in renderer.site.people { people[person.id] = .serialized(renderer.makePersonReference(person).serializedUTF8()) }
+        for source in renderer.site.sources { sources[source.id] = .serialized(renderer.makeSourceReference(source).serializedUTF8()) }
+        for topic in renderer.site.topics { topics[topic.id] = .serialized(renderer.makeTopicReference(topic).serializedUTF8()) }
     }
 }

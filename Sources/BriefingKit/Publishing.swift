@@ -170,7 +170,7 @@ struct Publishing: Sendable {
             "people": .array(people), "quotes": .array(quotes), "events": .array(events),
             "sources": .array(sources), "topics": .array(topics),
         ])
-        return OutputFile(path: "data.json", contents: Data((document.serialized() + "\n").utf8))
+        return OutputFile(path: "data.json", contents: Data(document.serializedUTF8() + [UInt8(ascii: "\n")]))
     }
 
     // MARK: - Search index
@@ -198,8 +198,8 @@ struct Publishing: Sendable {
         items += site.topics.map { topic in
             .object(["kind": "Topic", "title": .string(topic.title), "detail": .string(topic.summary ?? ""), "terms": "", "url": .string(topic.page)])
         }
-        let script = "window.briefingSearchIndex = \(JSON.array(items).serialized());\n"
-        return OutputFile(path: "assets/search-index.js", contents: Data(script.utf8))
+        let script = Array("window.briefingSearchIndex = ".utf8) + JSON.array(items).serializedUTF8() + Array(";\n".utf8)
+        return OutputFile(path: "assets/search-index.js", contents: Data(script))
     }
 
     private var allEntries: [Entry] {
