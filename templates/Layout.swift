@@ -128,10 +128,21 @@ func breadcrumbs(_ trail: [Link], current: String?) -> HTML {
 
 /// Long titles (quote texts) are cut in breadcrumbs at a word boundary.
 public func shortened(_ text: String, limit: Int = 60) -> String {
-    // Walks at most `limit` characters: most titles are short, and counting a long text's characters walks all of it.
-    guard let end = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex), end < text.endIndex else { return text }
-    let cut = text[..<end]
-    let words = cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]
+    // No more bytes than `limit` is no more characters: most titles end here.
+    guard text.utf8.count > limit else { return text }
+    let cut: Substring
+    let lastSpace: String.Index?
+    if text.utf8.prefix(limit + 1).allSatisfy({ (0x20..<0x7F).contains($0) }) {
+        // Printable ASCII is a character per byte, and the byte after them starts a character of its own: found on the bytes.
+        cut = text[..<text.utf8.index(text.startIndex, offsetBy: limit)]
+        lastSpace = cut.utf8.lastIndex(of: UInt8(ascii: " "))
+    } else {
+        // Walks at most `limit` characters: counting a long text's characters walks all of it.
+        guard let end = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex), end < text.endIndex else { return text }
+        cut = text[..<end]
+        lastSpace = cut.lastIndex(of: " ")
+    }
+    let words = cut[..<(lastSpace ?? cut.endIndex)]
     return words.trimmingSuffix { $0.isPunctuation } + "…"
 }
 

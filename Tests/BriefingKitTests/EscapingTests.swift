@@ -1,5 +1,6 @@
 @testable import BriefingKit
 import Foundation
+import Templates
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -208,5 +209,27 @@ struct HTMLTags {
             text.replaceSubrange(match.range, with: value.map { String($0) } ?? "")
         }
         return text.replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+/// Titles cut for breadcrumbs and mention lists: at a word boundary, never inside a character.
+@Suite struct ShortenedTitleTests {
+    @Test(arguments: [
+        ("short", 10, "short"),
+        ("exactly10!", 10, "exactly10!"),
+        ("one two three four", 10, "one two…"),
+        ("one, two, three", 10, "one, two…"),
+        ("nospacesatallhere", 10, "nospacesat…"),
+        ("café au lait très chaud", 10, "café au…"),
+        // A combining accent right after the cut belongs to the character before it.
+        ("abcd\u{301}efgh", 4, "abcd\u{301}…"),
+        ("abcde\u{301}fgh", 4, "abcd…"),
+        ("cafe\u{301} au lait", 4, "cafe\u{301}…"),
+        // Characters of several bytes count once: eleven bytes, but five characters.
+        ("ééééé", 5, "ééééé"),
+        ("line\r\nbreak and more", 6, "line\r\nb…"),
+    ])
+    func cutsAtAWordBoundary(text: String, limit: Int, expected: String) {
+        #expect(shortened(text, limit: limit) == expected)
     }
 }
