@@ -184,8 +184,18 @@ public enum ContentLoader {
 
     /// Ids become URLs and are referred to from other files: keep them to one unambiguous spelling.
     static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-            && !id.hasPrefix("-") && !id.hasSuffix("-") && !id.contains("--")
+        // On the bytes, in one pass: every file name and topic of a site comes here.
+        let hyphen = UInt8(ascii: "-")
+        var previous = hyphen
+        for byte in id.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            case hyphen where previous != hyphen: break
+            default: return false
+            }
+            previous = byte
+        }
+        return previous != hyphen
     }
 
     static func idProblem(_ id: String) -> String? {

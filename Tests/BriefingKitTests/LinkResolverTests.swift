@@ -48,3 +48,14 @@ import Testing
         #expect(SitePaths.root(from: "quotes/q/index.html") == "../../")
     }
 }
+
+@Suite struct EntryIDTests {
+    @Test(arguments: [
+        ("vladimir-putin", true), ("a", true), ("g7", true), ("2025-05-11", true),
+        ("", false), ("-a", false), ("a-", false), ("-", false), ("a--b", false), ("A", false), ("a b", false),
+        ("a.b", false), ("a_b", false), ("caf\u{E9}", false), ("cafe\u{301}", false), ("a/b", false),
+    ])
+    func idsAreLowerCaseLettersDigitsAndSingleHyphens(id: String, valid: Bool) {
+        #expect(ContentLoader.isValidID(id) == valid)
+    }
+}
