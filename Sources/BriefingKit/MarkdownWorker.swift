@@ -39,15 +39,16 @@ public enum MarkdownWorker {
             guard let count = request.integer() else { return false }
             var answer = WireWriter()
             answer.integer(count)
+            // The pool gives a whole batch one deadline, so the alarm is set once per batch too.
+            alarm(selfDeadline)
             for _ in 0..<count {
                 guard let relativePath = request.string(), let page = request.string(), let body = request.string() else { return false }
-                alarm(selfDeadline)
                 let rendered = MarkdownRenderer.render(body, options: options) { destination in
                     resolver.outputURL(for: destination, from: relativePath, page: page)
                 }
-                alarm(0)
                 encode(rendered, into: &answer)
             }
+            alarm(0)
             guard WireFrame.write(answer.bytes, to: output) else { return false }
         }
         return true
