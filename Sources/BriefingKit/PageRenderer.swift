@@ -25,7 +25,9 @@ struct PageRenderer: Sendable {
     private(set) var references = StructuredDataReferences()
     /// Every quote's card as seen from the root, made once when a build renders every page (`preparingQuoteCards`):
     /// a quote's card is on up to a dozen pages, which differ only in how far their links climb to the root.
-    private var rootCards: [ObjectIdentifier: QuoteCard] = [:]
+    private var rootCards: [QuoteCard] = []
+    /// Where each quote's card is in `rootCards`.
+    private var rootCardIndex: [ObjectIdentifier: Int] = [:]
 
     init(site: Site, assets: AssetPaths, notFoundRoot: String? = nil) {
         self.site = site
@@ -347,27 +349,30 @@ struct PageRenderer: Sendable {
     func preparingQuoteCards() -> PageRenderer {
         var prepared = self
         let cards = site.quotes.concurrentMap { rootCard($0) }
-        prepared.rootCards = Dictionary(uniqueKeysWithValues: zip(site.quotes.map { ObjectIdentifier($0) }, cards))
+        prepared.rootCards = cards
+        prepared.rootCardIndex = Dictionary(uniqueKeysWithValues: site.quotes.enumerated().map { (ObjectIdentifier($1), $0) })
         return prepared
     }
 
     /// A quote's card as seen from `path`: its card from the root, with each link climbing from `path` to the root first.
     private func quoteCard(_ quote: Quote, from path: String) -> QuoteCard {
-        var card = rootCards[ObjectIdentifier(quote)] ?? rootCard(quote)
         let root = SitePaths.root(from: path)
-        guard !root.isEmpty else { return card }
-        card.url = root + card.url
-        // "#" stands for a speaker with no page.
-        if card.speaker.url != "#" { card.speaker.url = root + card.speaker.url }
-        card.source = card.source.map { Link($0.title, url: root + $0.url) }
-        card.event = card.event.map { Link($0.title, url: root + $0.url) }
-        card.topics = card.topics.map { Link($0.title, url: root + $0.url) }
-        return card
+        guard let index = rootCardIndex[ObjectIdentifier(quote)] else { return rootCard(quote, from: path) }
+        guard !root.isEmpty else { return rootCards[index] }
+        // Made field by field from the array, not copied whole and changed: a card is a dozen strings, and each copy of
+        // one costs an atomic retain and release, on data both cores read.
+        func climbing(_ link: Link) -> Link { Link(link.title, url: root + link.url) }
+        let speaker = rootCards[index].speaker
+        return QuoteCard(text: rootCards[index].text, url: root + rootCards[index].url,
+                         // "#" stands for a speaker with no page.
+                         speaker: speaker.url == "#" ? speaker : climbing(speaker),
+                         speakerRole: rootCards[index].speakerRole, date: rootCards[index].date, medium: rootCards[index].medium,
+                         source: rootCards[index].source.map(climbing), event: rootCards[index].event.map(climbing),
+                         topics: rootCards[index].topics.map(climbing))
     }
 
-    /// A quote's card as seen from the root, where each link is the path of the page it points to.
-    private func rootCard(_ quote: Quote) -> QuoteCard {
-        let path = ""
+    /// A quote's card as seen from the page at `path`; from the root (the default) each link is the path of the page it points to.
+    private func rootCard(_ quote: Quote, from path: String = "") -> QuoteCard {
         let speaker = site.person(quote.fields.speaker)
         let event = quote.fields.event.flatMap { site.event($0) }
         let source = site.source(quote.fields.source)
