@@ -90,17 +90,22 @@ public func jsonLDScript(_ json: String) -> HTML {
 private func needsScriptEscaping(_ json: String) -> Bool {
     var json = json
     return json.withUTF8 { bytes in
-        for (index, byte) in bytes.enumerated() {
-            switch byte {
-            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0x7F: return true
-            case 0xC2 where index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]): return true
-            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9): return true
-            default: continue
+        scriptEscapeLeads.withUnsafeBufferPointer { isLead in
+            // Looked up byte by byte; only a lead byte is looked at further. JSON-LD is on every page.
+            for index in bytes.indices where isLead[Int(bytes[index])] {
+                switch bytes[index] {
+                case 0xC2: if index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]) { return true }
+                case 0xE2: if index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9) { return true }
+                default: return true
+                }
             }
+            return false
         }
-        return false
     }
 }
+
+/// The bytes that start what `jsonLDScript` escapes: `<`, `>`, `&`, DEL, and the lead bytes of C1 controls and U+2028/U+2029.
+private let scriptEscapeLeads: [Bool] = (0...255).map { [0x3C, 0x3E, 0x26, 0x7F, 0xC2, 0xE2].contains($0) }
 
 /// "Updated" and the corrections of an entry, at the end of its page.
 func editorialNotes(_ editorial: EditorialView?) -> HTML {
@@ -130,11 +135,21 @@ func breadcrumbs(_ trail: [Link], current: String?) -> HTML {
 public func shortened(_ text: String, limit: Int = 60) -> String {
     // No more bytes than `limit` is no more characters: most titles end here.
     guard text.utf8.count > limit else { return text }
+    // Where every scalar up to the cut, and the one after it, is a character on its own, the cut is found by counting
+    // scalars, without the grapheme rules: true of most text in Latin, Greek or Cyrillic letters.
+    let scalars = text.unicodeScalars
+    var end = scalars.startIndex
+    var counted = 0
+    while counted < limit, end < scalars.endIndex, standsAlone(scalars[end]) {
+        scalars.formIndex(after: &end)
+        counted += 1
+    }
     let cut: Substring
     let lastSpace: String.Index?
-    if text.utf8.prefix(limit + 1).allSatisfy({ (0x20..<0x7F).contains($0) }) {
-        // Printable ASCII is a character per byte, and the byte after them starts a character of its own: found on the bytes.
-        cut = text[..<text.utf8.index(text.startIndex, offsetBy: limit)]
+    if end == scalars.endIndex {
+        return text
+    } else if counted == limit, standsAlone(scalars[end]) {
+        cut = text[..<end]
         lastSpace = cut.utf8.lastIndex(of: UInt8(ascii: " "))
     } else {
         // Walks at most `limit` characters: counting a long text's characters walks all of it.
@@ -144,6 +159,16 @@ public func shortened(_ text: String, limit: Int = 60) -> String {
     }
     let words = cut[..<(lastSpace ?? cut.endIndex)]
     return words.trimmingSuffix { $0.isPunctuation } + "…"
+}
+
+/// Whether `scalar` is a character by itself whatever is next to it: printable ASCII, and the letters, punctuation and
+/// symbols of Latin, Greek and Cyrillic text, general punctuation (curly quotes, dashes) and currency signs; no
+/// combining mark, joiner, control or line break is among them.
+private func standsAlone(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x20...0x7E, 0xA0...0x2FF, 0x370...0x482, 0x48A...0x52F, 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20C0: return true
+    default: return false
+    }
 }
 
 extension Substring {

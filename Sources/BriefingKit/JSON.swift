@@ -69,20 +69,24 @@ enum JSON: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByArrayLit
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
-            // Byte by byte: what JSON escapes is ASCII, and the bytes of other characters go through as they are.
-            for byte in bytes {
+            // What JSON escapes is ASCII, and the bytes of other characters go through as they are: the runs between
+            // escapes are copied whole.
+            var runStart = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                runStart = index + 1
                 switch byte {
                 case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
                 case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
                 case UInt8(ascii: "\n"): output.append(contentsOf: "\\n".utf8)
                 case UInt8(ascii: "\r"): output.append(contentsOf: "\\r".utf8)
                 case UInt8(ascii: "\t"): output.append(contentsOf: "\\t".utf8)
-                case 0..<0x20, 0x7F:
+                default:
                     let hex = String(byte, radix: 16)
                     output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-                default: output.append(byte)
                 }
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         output.append(UInt8(ascii: "\""))
     }

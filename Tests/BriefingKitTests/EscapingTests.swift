@@ -228,6 +228,11 @@ struct HTMLTags {
         // Characters of several bytes count once: eleven bytes, but five characters.
         ("ééééé", 5, "ééééé"),
         ("line\r\nbreak and more", 6, "line\r\nb…"),
+        // Quote titles: curly quotes, Cyrillic letters.
+        ("Zelensky: “I will wait for Putin in Turkey”", 20, "Zelensky: “I will…"),
+        ("Путин готов к переговорам", 10, "Путин…"),
+        ("“Ready.” Then more", 8, "“Ready…"),
+        ("a\u{200D}bcdefgh ij", 4, "a\u{200D}bcd…"),
     ])
     func cutsAtAWordBoundary(text: String, limit: Int, expected: String) {
         #expect(shortened(text, limit: limit) == expected)
