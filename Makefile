@@ -121,7 +121,7 @@ bench: build bench-deps
 
 bench-smoke: deps bench-deps
 	$(SWIFT) build --product briefing
-	BRIEFING=.build/debug/briefing BENCH_SIZES=30 BENCH_RUNS=1 BENCH_DIR=.build/bench-smoke python3 scripts/bench/run.py
+	BRIEFING=.build/debug/briefing BENCH_SIZES=30 BENCH_RUNS=1 BENCH_SETTLE=0 BENCH_DIR=.build/bench-smoke python3 scripts/bench/run.py
 
 # `make fuzz`: the fuzz targets (Sources/Fuzz*) built with libFuzzer and AddressSanitizer in .build-fuzz, each run for
 # FUZZ_SECONDS (default 60); exits non-zero on a crash, failed check, leak or timeout (scripts/fuzz/run.sh).

@@ -10,8 +10,9 @@ CPU time and peak RSS come from wait4().
 Each run writes into a folder of its own, and the folders are removed only after the last run: on ext4
 without a journal (this machine's disk) the kernel skips inodes freed in the last minute or more when it
 makes a file, so a tree created right after deleting one takes several times longer (BENCHMARKS.md,
-"The disk"), and that would time the harness's deletions rather than the tools. The file system's
-writes are flushed before each run, so no run pays for the previous one's writeback.
+"The disk"), and that would time the harness's deletions rather than the tools. Before each run the
+file system's writes are flushed and the harness waits until no task has waited on I/O for two seconds
+(at most BENCH_SETTLE seconds, default 60), so no run pays for the writeback of what ran before it.
 """
 import hashlib
 import os
@@ -45,6 +46,34 @@ def run(command, cwd):
 
 def remove(path):
     shutil.rmtree(path, ignore_errors=True)
+
+
+def io_stall_microseconds():
+    """Total time tasks have waited on I/O since boot (Linux pressure stall information), or None without PSI."""
+    try:
+        with open("/proc/pressure/io") as pressure:
+            return int(pressure.readline().split("total=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def settle(limit):
+    """Flushes the file system's writes, then waits (at most `limit` seconds) until no task has waited on I/O for two
+    seconds: the writeback of the run before, or of deletions, otherwise lands in the next run, whichever tool it is."""
+    os.sync()
+    last = io_stall_microseconds()
+    if last is None or limit <= 0:
+        return
+    start = quiet_since = time.monotonic()
+    while time.monotonic() - start < limit:
+        time.sleep(0.25)
+        now = io_stall_microseconds()
+        if now - last > 1000:
+            quiet_since = time.monotonic()
+        last = now
+        if time.monotonic() - quiet_since >= 2:
+            return
+    print(f"(the disk was still busy after {limit} s; timing anyway)", file=sys.stderr)
 
 
 def edit_to_reload(site, output, edits=5):
@@ -124,7 +153,7 @@ def measure(size, runs):
     floor_render = ["cmark-gfm", "--unsafe", "-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist", bodies]
 
     def timed(command):
-        os.sync()
+        settle(int(os.environ.get("BENCH_SETTLE", "60")))
         return run(command, site)
 
     results = {"ours": [], "hugo": [], "floor": [], "noop": []}
