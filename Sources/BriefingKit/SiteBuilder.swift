@@ -109,7 +109,12 @@ public enum SiteBuilder {
 
     /// The folders of the pages of the entries a build publishes, in file order.
     static func entryPageFolders(_ parsed: ParsedContent, _ options: BuildOptions) -> [String] {
-        parsed.entries.filter { options.includeDrafts || !$0.editorial.isDraft }.map { OutputWriter.folder(of: $0.page) }
+        parsed.entries.filter { isPublished($0, options) }.map { OutputWriter.folder(of: $0.page) }
+    }
+
+    /// Whether a build with `options` gives `entry` a page: drafts only with `--drafts`.
+    static func isPublished(_ entry: Entry, _ options: BuildOptions) -> Bool {
+        options.includeDrafts || !entry.editorial.isDraft
     }
 
     /// Sites of `exitsAfterBuild` builds, never freed.
@@ -179,8 +184,8 @@ public enum SiteBuilder {
     static func resolve(_ parsed: ParsedContent, _ options: BuildOptions) throws(BuildError) -> Site {
         var config = parsed.config
         if let baseURL = options.baseURL { config.baseURL = baseURL }
-        let drafts = options.includeDrafts ? [] : Set(parsed.entries.filter(\.editorial.isDraft).map(\.relativePath))
-        let published = parsed.entries.filter { !drafts.contains($0.relativePath) }
+        let published = parsed.entries.filter { isPublished($0, options) }
+        let drafts = Set(parsed.entries.filter { !isPublished($0, options) }.map(\.relativePath))
         let resolved = SiteResolver.resolve(config: config, configPath: parsed.configPath, entries: published, resolver: parsed.resolver, drafts: drafts)
         var problems = parsed.problems
         switch resolved {
