@@ -219,6 +219,27 @@ final class MarkdownWorkerPool: Sendable {
 
     // MARK: - Processes
 
+    #if os(Linux)
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up at run time: Swift's Glibc module
+    /// does not declare it.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+    #endif
+
+    /// Has the worker close every descriptor above 2 before it starts. A spawned process inherits each descriptor that
+    /// lacks `FD_CLOEXEC`, and Foundation opens the files it writes without it: a worker spawned while another thread
+    /// writes a file would keep that file open until it exits, and an editor's save watched by `briefing serve` would
+    /// then report its close long after the write, as a change of its own.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        #if os(Linux)
+        if let addCloseFrom { _ = addCloseFrom(&actions, 3) }
+        #endif
+    }
+
     private static func spawn(_ settings: MarkdownWorkerSettings, greeting: [UInt8], waitForReady: Bool) -> Result<Worker, MarkdownWorkerFailure> {
         var pair: [Int32] = [-1, -1]
         #if canImport(Glibc)
@@ -239,6 +260,7 @@ final class MarkdownWorkerPool: Sendable {
         posix_spawn_file_actions_adddup2(&actions, theirs, 1)
         // A crash report from the worker would only repeat the error this pool reports.
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        closeInheritedDescriptors(&actions)
 
         // The spawning thread may be a dispatch worker with signals blocked; the worker needs SIGALRM.
         var attributes = posix_spawnattr_t()

@@ -263,6 +263,47 @@ import Testing
             #expect(inWorkers[path] == data, "\(path)")
         }
     }
+
+    /// A worker holds no file the building process had open. Foundation opens the files it writes without
+    /// `FD_CLOEXEC`; a worker spawned meanwhile kept such a file open until it exited, and the preview server's watcher
+    /// then saw a save's close long after the save, and rebuilt for it (the symlink test of PathSafetyTests failed so).
+    @Test func workersInheritNoFileOfTheBuild() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        let openFile = site.root.appendingPathComponent("open-for-writing.txt").path
+        let descriptor = open(openFile, O_WRONLY | O_CREAT, 0o644)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        let log = site.root.appendingPathComponent("descriptors.log")
+        let recorder = site.root.appendingPathComponent("recording-worker.py")
+        try Data(Self.descriptorRecordingWorker.utf8).write(to: recorder)
+        var options = site.options
+        options.markdownWorkers = MarkdownWorkerSettings(executable: URL(fileURLWithPath: "/usr/bin/env"),
+                                                         arguments: ["python3", recorder.path, log.path, try BriefingCommand.executable().path])
+        _ = try SiteBuilder.build(options)
+        let held = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(!held.isEmpty, "no worker was started")
+        #expect(!held.contains { $0.contains("open-for-writing.txt") }, "\(held)")
+        // Standard input and output are the worker's socket, standard error /dev/null; nothing else.
+        for line in held {
+            #expect(line.split(separator: " ").map { String($0.split(separator: "=")[0]) } == ["0", "1", "2"], "\(line)")
+        }
+    }
+
+    /// Logs the descriptors it was started with, one line per worker (`0=socket:[…] 1=… 2=/dev/null`), then becomes
+    /// the real worker.
+    static let descriptorRecordingWorker = #"""
+        import os, sys
+        held = []
+        for name in sorted(os.listdir("/proc/self/fd"), key=int):
+            try:
+                held.append(f"{name}={os.readlink('/proc/self/fd/' + name)}")
+            except OSError:
+                pass  # the descriptor listdir itself used, closed by now
+        with open(sys.argv[1], "a") as log:
+            log.write(" ".join(held) + "\n")
+        os.execv(sys.argv[2], [sys.argv[2], "markdown-worker"])
+        """#
 }
 
 /// The `briefing` executable SwiftPM built next to this test bundle, run as a user would run it.
