@@ -1,5 +1,8 @@
 import BriefingKit
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A small briefing in a fresh temporary folder, laid out as a project: `content/`, `templates/` with its
 /// `assets/`, and room for `public/`. Deleted by `delete()`.
@@ -14,11 +17,22 @@ struct TestSite: Sendable {
         for (path, text) in files { try write("content/" + path, text) }
     }
 
-    /// Writes a file below the site's root, making folders as needed.
+    /// Writes a file below the site's root in place, as an editor saves, making folders as needed.
+    /// Not with `Data.write`: it opens the file without `O_CLOEXEC`, and a Markdown worker another test's server spawns
+    /// at that moment would get a copy of it for a moment, delaying the save's close past the start of this site's watcher.
     func write(_ path: String, _ text: String) throws {
         let url = root.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw LoopbackError("cannot open \(url.path): errno \(errno)") }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw LoopbackError("cannot write \(url.path): errno \(errno)") }
+            written += count
+        }
     }
 
     var content: URL { root.appendingPathComponent("content") }
