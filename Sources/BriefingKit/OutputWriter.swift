@@ -48,6 +48,9 @@ enum OutputWriter {
         var report = WriteReport(written: 0, unchanged: 0, removed: 0)
         do {
             let outputPath = output.path + "/", stagingPath = staging.path
+            // Without an old site (a first build, or one into a new folder) no file can be unchanged: looking for each
+            // one anyway cost Foundation 7 µs a page.
+            let hasOldSite = fileManager.fileExists(atPath: outputPath + markerName)
             // The folder thread goes on to the pages' folders in the order they are written, skipping those made already.
             let pageFolders = paths.map(OutputWriter.folder(of:))
             staging.makeFolders(pageFolders)
@@ -57,7 +60,7 @@ enum OutputWriter {
                 let previous = outputPath + path
                 let target = stagingPath + path
                 guard staging.makeFolder(pageFolders[index]) else { return nil }
-                if let old = FileManager.default.contents(atPath: previous), old == bytes, link(previous, target) == 0 {
+                if hasOldSite, let old = FileManager.default.contents(atPath: previous), old == bytes, link(previous, target) == 0 {
                     return false
                 }
                 return writeFile(target, bytes) ? true : nil
