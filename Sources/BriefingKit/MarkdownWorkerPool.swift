@@ -232,8 +232,8 @@ final class MarkdownWorkerPool: Sendable {
 
     /// Has the worker close every descriptor above 2 before it starts. A spawned process inherits each descriptor that
     /// lacks `FD_CLOEXEC`, and Foundation opens the files it writes without it: a worker spawned while another thread
-    /// writes a file would keep that file open until it exits, and an editor's save watched by `briefing serve` would
-    /// then report its close long after the write, as a change of its own.
+    /// of the process writes a file kept that file open until the worker exited, so a watcher saw the file closed
+    /// long after it was written (in the preview server's tests, a save from before the watch started, and a rebuild).
     private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
         #if os(Linux)
         if let addCloseFrom { _ = addCloseFrom(&actions, 3) }
