@@ -17,15 +17,28 @@ public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, or explains what is wrong.
     public static func parse(_ text: String) -> Result<PartialDate, DateError> {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        // On the bytes, digit by digit: every entry has a date, and splitting a `String` into parts and testing
+        // `Character`s cost 2 % of a 10,000-entry build.
         let widths = [4, 2, 2]
-        let numbers = parts.compactMap { Int($0) }
-        guard (1...3).contains(parts.count), numbers.count == parts.count,
-              zip(parts, widths).allSatisfy({ part, width in part.count == width && part.allSatisfy { $0.isASCII && $0.isNumber } })
-        else {
+        var numbers = [0, 0, 0]
+        var part = 0, digits = 0
+        var wellFormed = true
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "-"), digits == widths[part], part < 2 {
+                part += 1
+                digits = 0
+            } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), digits < widths[part] {
+                numbers[part] = numbers[part] * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            } else {
+                wellFormed = false
+                break
+            }
+        }
+        guard wellFormed, digits == widths[part] else {
             return .failure(DateError("invalid date '\(text)': write YYYY, YYYY-MM or YYYY-MM-DD"))
         }
-        let date = PartialDate(year: numbers[0], month: numbers.count > 1 ? numbers[1] : nil, day: numbers.count > 2 ? numbers[2] : nil)
+        let date = PartialDate(year: numbers[0], month: part >= 1 ? numbers[1] : nil, day: part == 2 ? numbers[2] : nil)
         if let month = date.month, !(1...12).contains(month) {
             return .failure(DateError("invalid date '\(text)': month \(month) does not exist"))
         }

@@ -20,6 +20,14 @@ import Testing
         ("2025-5-1", "invalid date '2025-5-1': write YYYY, YYYY-MM or YYYY-MM-DD"),
         ("May 2025", "invalid date 'May 2025': write YYYY, YYYY-MM or YYYY-MM-DD"),
         ("+2025", "invalid date '+2025': write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("", "invalid date '': write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2025-", "invalid date '2025-': write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2025-05-11-01", "invalid date '2025-05-11-01': write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2025-05-1x", "invalid date '2025-05-1x': write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("20255", "invalid date '20255': write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("２０２５", "invalid date '２０２５': write YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2025-00", "invalid date '2025-00': month 0 does not exist"),
+        ("2024-02-30", "invalid date '2024-02-30': February 2024 has 29 days"),
     ])
     func rejectsImpossibleDates(text: String, message: String) {
         #expect(throws: PartialDate.DateError.self) { try PartialDate.parse(text).get() }
