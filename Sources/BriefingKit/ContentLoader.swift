@@ -40,6 +40,24 @@ public struct LoadedContent: Sendable {
     public var files: [SourceFile]
 }
 
+/// The files of a content folder, found before any is read.
+struct ContentListing: Sendable {
+    /// The content folder's path.
+    var folder: String
+    /// How the folder is named in messages.
+    var displayRoot: String
+    /// Every file inside the folder, relative to it, sorted.
+    var paths: [String]
+    /// What the list alone shows is wrong: no folder, too many files, no site.yaml or index.md.
+    var problems: [Diagnostic]
+
+    /// The files that are entries by their paths, whether or not they turn out readable: what links and references may
+    /// point at (a file that cannot be read has its own error, and links to it are not reported again).
+    var entryPaths: Set<String> {
+        Set(paths.filter { if case .entry = ContentLoader.name($0) { return true } else { return false } })
+    }
+}
+
 /// Reads `content/`: which files exist, what kind each is, and their text as clean UTF-8.
 public enum ContentLoader {
     /// Larger content files are rejected rather than parsed: a briefing entry is a few kilobytes.
@@ -49,28 +67,48 @@ public enum ContentLoader {
     public static let maximumFileCount = 200_000
 
     public static func load(contentFolder: URL, displayRoot: String, maximumFileCount: Int = maximumFileCount) -> (LoadedContent, [Diagnostic]) {
-        var problems: [Diagnostic] = []
-        var files: [SourceFile] = []
-        var siteConfig: SourceFile?
-        let fileManager = FileManager.default
+        let listing = list(contentFolder: contentFolder, displayRoot: displayRoot, maximumFileCount: maximumFileCount)
+        let (content, problems) = read(listing.paths, of: listing)
+        return (content, listing.problems + problems)
+    }
+
+    /// Which files `contentFolder` holds, before any is read; with the problems the list alone shows.
+    static func list(contentFolder: URL, displayRoot: String, maximumFileCount: Int = maximumFileCount) -> ContentListing {
+        var listing = ContentListing(folder: contentFolder.path, displayRoot: displayRoot, paths: [], problems: [])
         let rootLocation = SourceLocation(path: displayRoot)
-
         var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: contentFolder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return (LoadedContent(siteConfig: nil, files: []), [Diagnostic(rootLocation, "content folder not found")])
+        guard FileManager.default.fileExists(atPath: contentFolder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            listing.problems = [Diagnostic(rootLocation, "content folder not found")]
+            return listing
         }
-
         let listed = listFiles(in: contentFolder, limit: maximumFileCount + 1)
         if listed.count > maximumFileCount {
             let message = "too many files: more than \(maximumFileCount) in the content folder; the limit is \(maximumFileCount) files"
-            return (LoadedContent(siteConfig: nil, files: []), [Diagnostic(rootLocation, message)])
+            listing.problems = [Diagnostic(rootLocation, message)]
+            return listing
         }
-        let listedSet = Set(listed.map { Array($0.utf8) })
-        let folderPath = contentFolder.path
+        listing.paths = listed
+        // A file that is listed but cannot be read has an error of its own, so it is not also reported missing.
+        if !listed.contains("site.yaml") {
+            listing.problems.append(Diagnostic(SourceLocation(path: displayRoot + "/site.yaml"), "missing site.yaml: every briefing needs one, with at least 'title: …'"))
+        }
+        if !listed.contains("index.md") {
+            listing.problems.append(Diagnostic(SourceLocation(path: displayRoot + "/index.md"), "missing index.md: the overview page, with at least 'title: …' in its front matter"))
+        }
+        return listing
+    }
+
+    /// Reads `paths`, files of `listing`, on several threads: what they hold, and the problems of those that are not
+    /// content or not readable text.
+    static func read(_ paths: [String], of listing: ContentListing) -> (LoadedContent, [Diagnostic]) {
+        var problems: [Diagnostic] = []
+        var files: [SourceFile] = []
+        var siteConfig: SourceFile?
+        let listedSet = Set(listing.paths.map { Array($0.utf8) })
         // More threads than cores: a file whose pages the kernel has dropped from its cache is read from the disk, and
         // while one thread waits for it the others go on (on this machine a few percent of the files, after a minute).
-        let loaded = listed.concurrentMap(threads: 4 * ProcessInfo.processInfo.activeProcessorCount) {
-            loadFile($0, contentFolder: folderPath, displayRoot: displayRoot, beside: listedSet)
+        let loaded = paths.concurrentMap(threads: 4 * ProcessInfo.processInfo.activeProcessorCount) {
+            loadFile($0, contentFolder: listing.folder, displayRoot: listing.displayRoot, beside: listedSet)
         }
         for file in loaded {
             switch file {
@@ -78,13 +116,6 @@ public enum ContentLoader {
             case .entry(let file): files.append(file)
             case .problem(let problem): problems.append(problem)
             }
-        }
-
-        if siteConfig == nil, !problems.contains(where: { $0.location.path.hasSuffix("/site.yaml") }) {
-            problems.append(Diagnostic(SourceLocation(path: displayRoot + "/site.yaml"), "missing site.yaml: every briefing needs one, with at least 'title: …'"))
-        }
-        if !files.contains(where: { $0.kind == .overview }), !problems.contains(where: { $0.location.path.hasSuffix("/index.md") }) {
-            problems.append(Diagnostic(SourceLocation(path: displayRoot + "/index.md"), "missing index.md: the overview page, with at least 'title: …' in its front matter"))
         }
         return (LoadedContent(siteConfig: siteConfig, files: files), problems)
     }
@@ -102,15 +133,38 @@ public enum ContentLoader {
     static func loadFile(_ relativePath: String, contentFolder: String, displayRoot: String, beside listed: Set<[UInt8]> = []) -> LoadedFile {
         let path = displayRoot + "/" + relativePath
         let location = SourceLocation(path: path)
-        let components = relativePath.split(separator: "/").map(String.init)
-
-        let kind: ContentKind
-        let name: String
-        if components == ["site.yaml"] {
+        switch name(relativePath, beside: listed) {
+        case .siteConfig:
             switch readText(contentFolder + "/" + relativePath, path: path) {
             case .success(let text): return .siteConfig(SourceFile(path: path, relativePath: relativePath, kind: .overview, id: "site", text: text))
             case .failure(let problem): return .problem(problem)
             }
+        case .entry(let kind, let id):
+            switch readText(contentFolder + "/" + relativePath, path: path) {
+            case .success(let text): return .entry(SourceFile(path: path, relativePath: relativePath, kind: kind, id: id, text: text))
+            case .failure(let problem): return .problem(problem)
+            }
+        case .problem(let message):
+            return .problem(Diagnostic(location, message))
+        }
+    }
+
+    /// What a file of the content folder is, by its path alone.
+    enum FileName: Equatable {
+        case siteConfig
+        case entry(ContentKind, id: String)
+        /// Not a file briefing reads: what is wrong with its name or place.
+        case problem(String)
+    }
+
+    /// What the file at `relativePath` is, by its path. `beside`: every file listed with it (as UTF-8 bytes), to name a
+    /// lower-case twin of a misnamed file.
+    static func name(_ relativePath: String, beside listed: Set<[UInt8]> = []) -> FileName {
+        let components = relativePath.split(separator: "/").map(String.init)
+        let kind: ContentKind
+        let name: String
+        if components == ["site.yaml"] {
+            return .siteConfig
         } else if components == ["index.md"] {
             kind = .overview
             name = "index.md"
@@ -118,11 +172,11 @@ public enum ContentLoader {
             kind = folderKind
             name = components[1]
         } else {
-            return .problem(Diagnostic(location, unexpectedFileMessage(components)))
+            return .problem(unexpectedFileMessage(components))
         }
 
         guard name.hasSuffix(".md") else {
-            return .problem(Diagnostic(location, "unexpected file '\(name)': entries are Markdown files ending in .md"))
+            return .problem("unexpected file '\(name)': entries are Markdown files ending in .md")
         }
         let id = String(name.dropLast(3))
         if kind != .overview, var problem = idProblem(id) {
@@ -131,14 +185,9 @@ public enum ContentLoader {
                 problem = "invalid file name '\(id).md': ids use lower-case letters a-z, digits and single hyphens, "
                     + "and '\(lowerCase).md' already exists beside it: merge the two files or choose another name"
             }
-            return .problem(Diagnostic(location, problem))
-        }
-        switch readText(contentFolder + "/" + relativePath, path: path) {
-        case .success(let text):
-            return .entry(SourceFile(path: path, relativePath: relativePath, kind: kind, id: kind == .overview ? "index" : id, text: text))
-        case .failure(let problem):
             return .problem(problem)
         }
+        return .entry(kind, id: kind == .overview ? "index" : id)
     }
 
     // MARK: - Files
@@ -290,19 +339,41 @@ public enum ContentLoader {
         return "U+" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 
-    /// `bytes` as text if they are UTF-8 with no control characters but tabs and line breaks, else nil.
-    private static func cleanText(_ bytes: [UInt8]) -> String? {
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte < 0x20 {
-                guard byte == 0x09 || byte == 0x0A || byte == 0x0D else { return nil }
-            } else if byte == 0x7F || (previous == 0xC2 && byte < 0xA0) {
+    /// `bytes` as a `String`, if they are UTF-8 text with no control character but tab and line breaks; and whether they
+    /// hold a carriage return.
+    private static func cleanText(_ bytes: [UInt8]) -> (text: String, hasCarriageReturn: Bool)? {
+        var hasCarriageReturn = false
+        let clean = bytes.withUnsafeBytes { raw -> Bool in
+            var previous: UInt8 = 0
+            func isClean(_ byte: UInt8) -> Bool {
+                defer { previous = byte }
+                if byte < 0x20 {
+                    if byte == 0x0D { hasCarriageReturn = true }
+                    return byte == 0x09 || byte == 0x0A || byte == 0x0D
+                }
                 // DEL, or a C1 control (U+0080–U+009F, written C2 80 to C2 9F).
-                return nil
+                return byte != 0x7F && !(previous == 0xC2 && byte < 0xA0)
             }
-            previous = byte
+            // Eight bytes at a time: a word with no byte below 0x20, no DEL and no 0xC2 (the lead byte of the C1
+            // controls) needs no closer look, and most words of text are such. The tests cannot miss a byte; they may
+            // flag a word that is clean, which is then looked at byte by byte.
+            let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
+            func hasByteBelow(_ limit: UInt64, _ word: UInt64) -> Bool { (word &- ones &* limit) & ~word & highBits != 0 }
+            var index = 0
+            while index + 8 <= raw.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if previous == 0xC2 || hasByteBelow(0x20, word) || hasByteBelow(1, word ^ (ones &* 0x7F)) || hasByteBelow(1, word ^ (ones &* 0xC2)) {
+                    for offset in index..<index + 8 where !isClean(raw[offset]) { return false }
+                } else {
+                    previous = raw[index + 7]
+                }
+                index += 8
+            }
+            for offset in index..<raw.count where !isClean(raw[offset]) { return false }
+            return true
         }
-        return String(validating: bytes, as: UTF8.self)
+        guard clean, let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        return (text, hasCarriageReturn)
     }
 
     /// Reads a file as UTF-8 text: a UTF-8 byte-order mark is dropped, CRLF and lone CR become LF,
@@ -321,11 +392,9 @@ public enum ContentLoader {
 
         // Nearly every file is clean text: checked in one pass over the bytes. The walk scalar by scalar below runs
         // only to say where a problem is.
-        if var text = cleanText(bytes) {
-            if bytes.contains(UInt8(ascii: "\r")) {
-                text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            }
-            return .success(text)
+        if let (text, hasCarriageReturn) = cleanText(bytes) {
+            guard hasCarriageReturn else { return .success(text) }
+            return .success(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
         }
 
         var line = 1

@@ -96,7 +96,11 @@ enum EntryParser {
         let batches = stride(from: 0, to: files.count, by: batchSize).map { Array(files[$0..<min($0 + batchSize, files.count)]) }
         // With workers, twice as many threads as cores: while one thread waits for a worker's HTML, another reads
         // front matter, so the cores are not idle between a batch of bodies sent and its answer.
-        let threads = pool != nil || workers == nil ? ProcessInfo.processInfo.activeProcessorCount : 2 * ProcessInfo.processInfo.activeProcessorCount
+        let threads: Int
+        switch renderer {
+        case .inProcess: threads = ProcessInfo.processInfo.activeProcessorCount
+        case .workers: threads = 2 * ProcessInfo.processInfo.activeProcessorCount
+        }
         // Bodies go to the workers a few dozen at a time; a small site (or a preview rebuild) sends them one by one,
         // so that several bodies too slow to render are each found within one deadline, on every worker at once.
         let bodiesPerBatch = max(1, min(64, files.count / (threads * 4)))

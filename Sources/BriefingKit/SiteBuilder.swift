@@ -154,12 +154,13 @@ public enum SiteBuilder {
 
     /// The load and parse stages.
     static func parse(_ options: BuildOptions) -> ParsedContent {
-        let (content, loadProblems) = ContentLoader.load(contentFolder: options.contentFolder, displayRoot: options.contentDisplayPath)
-
-        var configProblems: [Diagnostic] = []
+        let listing = ContentLoader.list(contentFolder: options.contentFolder, displayRoot: options.contentDisplayPath)
+        // site.yaml first: it says how Markdown renders, and the Markdown workers start while the other files are read.
+        let (configFile, configLoadProblems) = ContentLoader.read(listing.paths.filter { $0 == "site.yaml" }, of: listing)
+        var configProblems = configLoadProblems
         var config = SiteConfig(title: "")
         var configPath = options.contentDisplayPath + "/site.yaml"
-        if let file = content.siteConfig {
+        if let file = configFile.siteConfig {
             configPath = file.path
             switch FrontMatterParser.decodeFile(SiteConfig.self, yaml: file.text, path: file.path) {
             case .success(let parsed):
@@ -168,16 +169,29 @@ public enum SiteBuilder {
                     configProblems.append(Diagnostic(parsed.lines.location("page_size"),
                                                      "field 'page_size' must be 1 or more (how many quotes or events a list page shows), found \(pageSize)"))
                 }
-            case .failure(let found): configProblems = found.diagnostics
+            case .failure(let found): configProblems += found.diagnostics
             }
         }
-
-        let resolver = LinkResolver(contentFiles: Set(content.files.map(\.relativePath)))
         let markdownOptions = MarkdownOptions(allowRawHTML: config.rawHTML ?? false)
-        let (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions,
-                                                          workers: options.markdownWorkers, displayRoot: options.contentDisplayPath)
+
+        let entryPaths = listing.entryPaths
+        let starting = StartingWorkers(options.markdownWorkers, contentFiles: entryPaths, options: markdownOptions)
+        let (content, loadProblems) = ContentLoader.read(listing.paths.filter { $0 != "site.yaml" }, of: listing)
+        let resolver = LinkResolver(contentFiles: entryPaths)
+        let workers = starting.wait()
+        defer { if case .success(let pool?) = workers { pool.shutDown() } }
+
+        var parseProblems: [Diagnostic] = []
+        var entries: [Entry] = []
+        switch workers {
+        case .success(let pool):
+            (entries, parseProblems) = EntryParser.parse(content.files, resolver: resolver, options: markdownOptions, pool: pool,
+                                                         displayRoot: options.contentDisplayPath)
+        case .failure(let failure):
+            parseProblems = [Diagnostic(SourceLocation(path: options.contentDisplayPath), failure.message)]
+        }
         return ParsedContent(config: config, configPath: configPath, resolver: resolver, markdownOptions: markdownOptions,
-                             entries: entries, problems: loadProblems + configProblems + parseProblems)
+                             entries: entries, problems: listing.problems + loadProblems + configProblems + parseProblems)
     }
 
     /// The resolve stage, over parsed content: the site, or every problem found on the way.
