@@ -49,7 +49,7 @@ extension PageRenderer {
             "@context": Self.context, "@type": "Quotation", "text": .string(quote.fields.text), "url": .string(absolute(quote.page)),
             "creator": speaker, "spokenByCharacter": speaker,
             "dateCreated": .string(quote.fields.date.description),
-            "isBasedOn": source.map(sourceReference),
+            "isBasedOn": source.map { sourceReference($0) },
             "about": topicReferences(quote.fields.topics),
         ])
     }
@@ -60,7 +60,7 @@ extension PageRenderer {
             "startDate": .string(event.fields.date.description),
             "eventStatus": event.fields.date > (site.config.asOf ?? event.fields.date) ? "https://schema.org/EventScheduled" : nil,
             "performer": (event.fields.people ?? []).isEmpty ? nil : .array((event.fields.people ?? []).compactMap { site.person($0) }.map { personReference($0) }),
-            "subjectOf": (event.fields.sources ?? []).isEmpty ? nil : .array((event.fields.sources ?? []).compactMap { site.source($0) }.map(sourceReference)),
+            "subjectOf": (event.fields.sources ?? []).isEmpty ? nil : .array((event.fields.sources ?? []).compactMap { site.source($0) }.map { sourceReference($0) }),
             "about": topicReferences(event.fields.topics),
         ])
     }
@@ -126,7 +126,7 @@ extension PageRenderer {
     private func topicReferences(_ ids: [String]?) -> JSON? {
         let topics = (ids ?? []).compactMap { site.topic($0) }
         guard !topics.isEmpty else { return nil }
-        return .array(topics.map(topicReference))
+        return .array(topics.map { topicReference($0) })
     }
 
     fileprivate func makeTopicReference(_ topic: Topic) -> JSON {

@@ -15,6 +15,8 @@ public struct OutputFile: Sendable, Hashable {
 }
 
 /// The render stage: builds the view values of every page and calls the templates.
+/// Its methods are passed on as closures (`map { dateView($0) }`), not by name (`map(dateView)`): a method named as a
+/// value holds a copy of the renderer, a dozen references each retained and released from every core.
 struct PageRenderer: Sendable {
     let site: Site
     let assets: AssetPaths
@@ -266,7 +268,7 @@ struct PageRenderer: Sendable {
         sourcePage(context(path, title: source.fields.title, section: .sources, trail: [.sources],
                            entry: source.entry, type: "article", data: sourceData(source)),
                    title: source.fields.title, publisher: source.fields.publisher, url: source.fields.url,
-                   date: source.fields.date.map(dateView), body: markdown(source.entry),
+                   date: source.fields.date.map { dateView($0) }, body: markdown(source.entry),
                    quotes: (site.quotesBySource[source.id] ?? []).map { quoteCard($0, from: path) },
                    events: (site.eventsBySource[source.id] ?? []).map { Link($0.fields.title, url: url(path, $0.page)) },
                    mentions: mentions(of: path))
@@ -297,7 +299,7 @@ struct PageRenderer: Sendable {
             .sorted { $0.link.title < $1.link.title }
         return topicPage(context(path, title: topic.title, section: .topics, description: topic.summary, trail: [.topics],
                                  entry: topic.entry, data: topicData(topic)),
-                         title: topic.title, summary: topic.summary, body: topic.entry.map(markdown) ?? .empty,
+                         title: topic.title, summary: topic.summary, body: topic.entry.map { markdown($0) } ?? .empty,
                          speakers: speakers, quotes: shown.map { quoteCard($0, from: path) },
                          events: (site.eventsByTopic[topic.id] ?? []).map { eventItem($0, from: path) },
                          mentions: mentions(of: path), pages: pages)
@@ -333,13 +335,13 @@ struct PageRenderer: Sendable {
         let breadcrumbs = trail.isEmpty ? [] : [Link("Overview", url: root + "index.html")] + trail.map { Link($0.title, url: root + $0.path) }
         var page = PageContext(siteTitle: site.config.title, siteDescription: site.config.description, pageTitle: title,
                                description: description ?? site.config.description, language: site.config.language ?? "en",
-                               root: root, path: path, section: section, asOf: site.config.asOf.map(dateView), breadcrumbs: breadcrumbs,
+                               root: root, path: path, section: section, asOf: site.config.asOf.map { dateView($0) }, breadcrumbs: breadcrumbs,
                                canonicalURL: absolute(path))
         page.stylesheet = assets.stylesheet
         page.openGraphType = type
         page.jsonLD = data.serialized()
         if let editorial = entry?.editorial {
-            page.editorial = EditorialView(updated: editorial.updated.map(dateView),
+            page.editorial = EditorialView(updated: editorial.updated.map { dateView($0) },
                                            corrections: (editorial.corrections ?? []).map { (dateView($0.date), $0.note) })
         }
         return page
