@@ -235,6 +235,26 @@ extension Array where Element: Sendable {
     }
 }
 
+/// A value worked out on a thread of its own while the caller goes on; `value` waits for it.
+final class Background<Value: Sendable>: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let result = Mutex<Value?>(nil)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        Thread.detachNewThread { [self] in
+            let value = work()
+            result.withLock { $0 = value }
+            done.signal()
+        }
+    }
+
+    var value: Value {
+        done.wait()
+        done.signal()
+        return result.withLock { $0! }
+    }
+}
+
 /// Slots for results computed on many threads, each written once.
 final class ResultSlots<T: Sendable>: Sendable {
     private let slots: Mutex<[T?]>

@@ -76,34 +76,6 @@ enum MarkdownWorkerFailure: Error, Sendable, Equatable {
     }
 }
 
-/// A build's worker pool, started on a thread of its own, so that the workers start (tens of milliseconds) while the
-/// build reads the content. No pool when the build renders in process, or has no entry to render.
-final class StartingWorkers: Sendable {
-    private let started = DispatchSemaphore(value: 0)
-    private let result = Mutex<Result<MarkdownWorkerPool?, MarkdownWorkerFailure>>(.success(nil))
-
-    init(_ settings: MarkdownWorkerSettings?, contentFiles: Set<String>, options: MarkdownOptions) {
-        guard var settings, !contentFiles.isEmpty else {
-            started.signal()
-            return
-        }
-        settings.workers = min(settings.workers, contentFiles.count)
-        Thread.detachNewThread { [self, settings] in
-            let pool = Result { () throws(MarkdownWorkerFailure) -> MarkdownWorkerPool? in
-                try MarkdownWorkerPool(settings: settings, contentFiles: contentFiles, options: options)
-            }
-            result.withLock { $0 = pool }
-            started.signal()
-        }
-    }
-
-    /// The pool, once its workers are ready; the caller shuts it down.
-    func wait() -> Result<MarkdownWorkerPool?, MarkdownWorkerFailure> {
-        started.wait()
-        return result.withLock { $0 }
-    }
-}
-
 /// A few worker processes rendering Markdown for one build. A body that takes longer than the deadline gets its
 /// worker killed (cmark-gfm cannot be interrupted inside a call), the file reported and a new worker started; a
 /// crash in the C library fails only the body it was rendering. Each process parses on its own, so the parse needs
@@ -149,6 +121,17 @@ final class MarkdownWorkerPool: Sendable {
             throw failure
         }
         idle = Mutex(started.map(Optional.some))
+    }
+
+    /// A build's pool, with no more workers than bodies to render; none if the build renders in process (`settings` nil)
+    /// or has no entry.
+    static func start(_ settings: MarkdownWorkerSettings?, contentFiles: Set<String>, options: MarkdownOptions)
+        -> Result<MarkdownWorkerPool?, MarkdownWorkerFailure> {
+        guard var settings, !contentFiles.isEmpty else { return .success(nil) }
+        settings.workers = min(settings.workers, contentFiles.count)
+        return Result { () throws(MarkdownWorkerFailure) in
+            try MarkdownWorkerPool(settings: settings, contentFiles: contentFiles, options: options)
+        }
     }
 
     /// Whether this pool was started for these content files and options (its workers rewrite links against them).

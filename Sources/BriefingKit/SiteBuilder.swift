@@ -175,10 +175,13 @@ public enum SiteBuilder {
         let markdownOptions = MarkdownOptions(allowRawHTML: config.rawHTML ?? false)
 
         let entryPaths = listing.entryPaths
-        let starting = StartingWorkers(options.markdownWorkers, contentFiles: entryPaths, options: markdownOptions)
+        // Starting a worker takes tens of milliseconds, and the resolver's table of pages as long: both are made while
+        // the files are read.
+        let starting = Background { MarkdownWorkerPool.start(options.markdownWorkers, contentFiles: entryPaths, options: markdownOptions) }
+        let resolving = Background { LinkResolver(contentFiles: entryPaths) }
         let (content, loadProblems) = ContentLoader.read(listing.paths.filter { $0 != "site.yaml" }, of: listing)
-        let resolver = LinkResolver(contentFiles: entryPaths)
-        let workers = starting.wait()
+        let resolver = resolving.value
+        let workers = starting.value
         defer { if case .success(let pool?) = workers { pool.shutDown() } }
 
         var parseProblems: [Diagnostic] = []
