@@ -31,25 +31,37 @@ struct BuildRecord: Sendable, Hashable {
 
     /// Digest of the inputs of a build with `options`; it changes when any input file is added,
     /// removed, resized or touched, when the generator is rebuilt, or when an option changes.
-    static func stamp(for options: BuildOptions) -> String {
+    /// `content`: each content file's path and identity as the build read it, in the order `ContentLoader.listFiles` gives;
+    /// without it, every file is looked at now.
+    static func stamp(for options: BuildOptions, content: [(path: String, identity: String)]? = nil) -> String {
         var digest = "options \(options.contentFolder.path) \(options.assetsFolder.path) \(options.includeDrafts) "
             + "\(options.baseURL ?? "-") \(options.fingerprintAssets) \(options.notFoundRoot ?? "-")\n"
         digest += "generator " + fileIdentity(Bundle.main.executablePath ?? CommandLine.arguments[0]) + "\n"
-        for folder in [options.contentFolder, options.assetsFolder] {
-            // A stat per file, on every core: at 10,000 entries this is most of a no-op build.
-            let base = folder.path + "/"
-            let paths = ContentLoader.listFiles(in: folder)
-            let identities = paths.concurrentMap { fileIdentity(base + $0) }
-            for (path, identity) in zip(paths, identities) {
-                digest += path + " " + identity + "\n"
-            }
+        for (path, identity) in content ?? identities(in: options.contentFolder) {
+            digest += path + " " + identity + "\n"
+        }
+        for (path, identity) in identities(in: options.assetsFolder) {
+            digest += path + " " + identity + "\n"
         }
         return SiteBuilder.contentHash(Data(digest.utf8)) + String(digest.utf8.count, radix: 16)
+    }
+
+    /// Every file of `folder` with its identity: a stat per file, on every core (at 10,000 entries this is most of a
+    /// no-op build).
+    private static func identities(in folder: URL) -> [(path: String, identity: String)] {
+        let base = folder.path + "/"
+        let paths = ContentLoader.listFiles(in: folder)
+        return Array(zip(paths, paths.concurrentMap { fileIdentity(base + $0) }))
     }
 
     private static func fileIdentity(_ path: String) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else { return "missing" }
-        return "\(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        return identity(info)
+    }
+
+    /// What the stamp records of a file: its size and modification time.
+    static func identity(_ info: stat) -> String {
+        "\(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 }

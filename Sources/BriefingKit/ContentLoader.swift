@@ -32,6 +32,8 @@ public struct SourceFile: Sendable, Hashable {
     public var id: String
     /// The text, as UTF-8 with line endings normalised to `\n`.
     public var text: String
+    /// The file's size and modification time when it was read: what the build's stamp records of it (`BuildRecord`).
+    var identity: String
 }
 
 /// What the load stage found: the site configuration text and every Markdown file.
@@ -135,13 +137,15 @@ public enum ContentLoader {
         let location = SourceLocation(path: path)
         switch name(relativePath, beside: listed) {
         case .siteConfig:
-            switch readText(contentFolder + "/" + relativePath, path: path) {
-            case .success(let text): return .siteConfig(SourceFile(path: path, relativePath: relativePath, kind: .overview, id: "site", text: text))
+            switch readTextAndIdentity(contentFolder + "/" + relativePath, path: path) {
+            case .success(let (text, identity)):
+                return .siteConfig(SourceFile(path: path, relativePath: relativePath, kind: .overview, id: "site", text: text, identity: identity))
             case .failure(let problem): return .problem(problem)
             }
         case .entry(let kind, let id):
-            switch readText(contentFolder + "/" + relativePath, path: path) {
-            case .success(let text): return .entry(SourceFile(path: path, relativePath: relativePath, kind: kind, id: id, text: text))
+            switch readTextAndIdentity(contentFolder + "/" + relativePath, path: path) {
+            case .success(let (text, identity)):
+                return .entry(SourceFile(path: path, relativePath: relativePath, kind: kind, id: id, text: text, identity: identity))
             case .failure(let problem): return .problem(problem)
             }
         case .problem(let message):
@@ -287,8 +291,8 @@ public enum ContentLoader {
     /// The bytes of a regular file of at most `maximumFileSize` bytes. Devices, pipes and sockets are refused
     /// without waiting on them (a pipe with no writer would block a plain read for ever), and a file that grows
     /// while it is read is cut off at the limit and refused.
-    private static func readBytes(_ path: String) -> Result<[UInt8], ReadProblem> {
-        func failure(_ message: String) -> Result<[UInt8], ReadProblem> { .failure(ReadProblem(message: message)) }
+    private static func readBytes(_ path: String) -> Result<(bytes: [UInt8], identity: String), ReadProblem> {
+        func failure(_ message: String) -> Result<(bytes: [UInt8], identity: String), ReadProblem> { .failure(ReadProblem(message: message)) }
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return failure("cannot read file: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -297,7 +301,7 @@ public enum ContentLoader {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             return failure("not a regular file (a device, pipe or socket): content files must be ordinary text files")
         }
-        func tooLarge(_ size: String) -> Result<[UInt8], ReadProblem> {
+        func tooLarge(_ size: String) -> Result<(bytes: [UInt8], identity: String), ReadProblem> {
             failure("file too large: \(size) bytes; the limit is \(maximumFileSize) bytes (8 MiB)")
         }
         guard info.st_size <= maximumFileSize else { return tooLarge(String(info.st_size)) }
@@ -318,7 +322,8 @@ public enum ContentLoader {
         }
         guard count <= maximumFileSize else { return tooLarge("more than \(maximumFileSize)") }
         bytes.removeSubrange(count...)
-        return .success(bytes)
+        // Taken before the read: a change made while the file is read gives it a newer time than the stamp records.
+        return .success((bytes, BuildRecord.identity(info)))
     }
 
     /// `U+0007` for a C0 control other than tab and line breaks, DEL, or a C1 control: invisible in most editors,
@@ -379,10 +384,16 @@ public enum ContentLoader {
     /// Reads a file as UTF-8 text: a UTF-8 byte-order mark is dropped, CRLF and lone CR become LF,
     /// and anything that is not UTF-8 text is an error at the line where it stops being text.
     static func readText(_ filePath: String, path: String) -> Result<String, Diagnostic> {
+        readTextAndIdentity(filePath, path: path).map(\.text)
+    }
+
+    /// `readText`, and the file's size and modification time as it was opened (`BuildRecord.identity`).
+    static func readTextAndIdentity(_ filePath: String, path: String) -> Result<(text: String, identity: String), Diagnostic> {
         let location = SourceLocation(path: path)
         var bytes: [UInt8]
+        let identity: String
         switch readBytes(filePath) {
-        case .success(let read): bytes = read
+        case .success(let read): (bytes, identity) = read
         case .failure(let problem): return .failure(Diagnostic(location, problem.message))
         }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -393,8 +404,8 @@ public enum ContentLoader {
         // Nearly every file is clean text: checked in one pass over the bytes. The walk scalar by scalar below runs
         // only to say where a problem is.
         if let (text, hasCarriageReturn) = cleanText(bytes) {
-            guard hasCarriageReturn else { return .success(text) }
-            return .success(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
+            guard hasCarriageReturn else { return .success((text, identity)) }
+            return .success((text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"), identity))
         }
 
         var line = 1
@@ -423,6 +434,6 @@ public enum ContentLoader {
         if bytes.contains(UInt8(ascii: "\r")) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        return .success(text)
+        return .success((text, identity))
     }
 }

@@ -48,6 +48,8 @@ struct ParsedContent: Sendable {
     /// Every entry, drafts included, in file order.
     var entries: [Entry]
     var problems: [Diagnostic]
+    /// Each file of the content folder with its identity as read (see `BuildRecord.stamp`); nil if one was not read.
+    var filesRead: [(path: String, identity: String)]?
 }
 
 /// What a finished build did.
@@ -78,17 +80,23 @@ public enum SiteBuilder {
         let lock = try lockOutput(options)
         defer { OutputWriter.unlock(lock) }
 
-        let stamp = BuildRecord.stamp(for: options)
-        if let previous = BuildRecord.read(from: options.outputFolder), previous.stamp == stamp {
+        // With a record of the last build, the stamp comes first: if it is the same, the build stops here. With none
+        // (a first build, or one into a new folder) it is made from the files as they are read: a stat of every file
+        // before the build took 70 ms of a 10,000-entry build.
+        let previous = BuildRecord.read(from: options.outputFolder)
+        let stampBefore = previous.map { _ in BuildRecord.stamp(for: options) }
+        if let previous, previous.stamp == stampBefore {
             return BuildReport(entries: previous.entries, pages: previous.pages,
                                write: WriteReport(written: 0, unchanged: previous.files, removed: 0))
         }
         let staging = try makeStaging(options)
         let site: Site
+        let stamp: String
         do {
             let parsed = parse(options)
             if parsed.problems.isEmpty { staging.makeFolders(entryPageFolders(parsed, options)) }
             site = try resolve(parsed, options)
+            stamp = stampBefore ?? BuildRecord.stamp(for: options, content: parsed.filesRead)
         } catch {
             staging.discard()
             throw error
@@ -193,8 +201,12 @@ public enum SiteBuilder {
         case .failure(let failure):
             parseProblems = [Diagnostic(SourceLocation(path: options.contentDisplayPath), failure.message)]
         }
+        var identities: [String: String] = [:]
+        for file in content.files + [configFile.siteConfig].compactMap({ $0 }) { identities[file.relativePath] = file.identity }
+        let filesRead = listing.paths.map { path in identities[path].map { (path, $0) } }
         return ParsedContent(config: config, configPath: configPath, resolver: resolver, markdownOptions: markdownOptions,
-                             entries: entries, problems: listing.problems + loadProblems + configProblems + parseProblems)
+                             entries: entries, problems: listing.problems + loadProblems + configProblems + parseProblems,
+                             filesRead: filesRead.contains { $0 == nil } ? nil : filesRead.compactMap { $0 })
     }
 
     /// The resolve stage, over parsed content: the site, or every problem found on the way.
