@@ -38,8 +38,16 @@ public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleBySt
 
     /// Appends `text` to `markup`, escaped for use between tags and inside quoted attribute values.
     static func appendEscaped(_ text: String, to markup: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
+        // The bytes in place, where the string has them in one piece (every native string): taking a copy of the
+        // string to call `withUTF8` on retains it, and many texts are shared by the pages on every core.
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendEscaped(bytes: $0, to: &markup) }
+        guard done == nil else { return }
+        var copy = text
+        copy.withUTF8 { appendEscaped(bytes: $0, to: &markup) }
+    }
+
+    private static func appendEscaped(bytes: UnsafeBufferPointer<UInt8>, to markup: inout [UInt8]) {
+        do {
             // Most text has nothing to escape: then its bytes go in with one copy.
             let first = escapable.withUnsafeBufferPointer { escapable in bytes.firstIndex { escapable[Int($0)] } }
             guard let first else {
