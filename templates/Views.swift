@@ -106,16 +106,19 @@ public struct EditorialView: Sendable {
     }
 }
 
-public struct QuoteCard: Sendable {
-    public var text: String
-    public var url: String
-    public var speaker: Link
-    public var speakerRole: String?
-    public var date: DateView
-    public var medium: String?
-    public var source: Link?
-    public var event: Link?
-    public var topics: [Link]
+/// A quote as a card shows it. A class, not a struct: a build makes each card once for every depth of folder it is shown
+/// from, and a page then holds a reference to it instead of copying its dozen strings (an atomic retain each, on data
+/// every core reads).
+public final class QuoteCard: Sendable {
+    public let text: String
+    public let url: String
+    public let speaker: Link
+    public let speakerRole: String?
+    public let date: DateView
+    public let medium: String?
+    public let source: Link?
+    public let event: Link?
+    public let topics: [Link]
 
     public init(text: String, url: String, speaker: Link, speakerRole: String?, date: DateView, medium: String?, source: Link?, event: Link?, topics: [Link]) {
         self.text = text

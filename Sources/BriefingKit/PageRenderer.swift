@@ -25,11 +25,12 @@ struct PageRenderer: Sendable {
     /// The JSON-LD of every person, source and topic as other pages refer to it, serialised once: thousands of
     /// quote and event pages refer to the same hundred people and sources.
     private(set) var references = StructuredDataReferences()
-    /// Every quote's card as seen from the root, made once when a build renders every page (`preparingQuoteCards`):
-    /// a quote's card is on up to a dozen pages, which differ only in how far their links climb to the root.
-    private var rootCards: [QuoteCard] = []
-    /// Where each quote's card is in `rootCards`.
-    private var rootCardIndex: [ObjectIdentifier: Int] = [:]
+    /// Every quote's card as seen from a page `depth` folders deep (the index), made once when a build renders every
+    /// page (`preparingQuoteCards`): a quote's card is on up to a dozen pages, which differ only in how far their links
+    /// climb to the root. Pages deeper than these make their cards as they go.
+    private var preparedCards: [[QuoteCard]] = []
+    /// Where each quote's card is in `preparedCards[depth]`.
+    private var preparedCardIndex: [ObjectIdentifier: Int] = [:]
 
     init(site: Site, assets: AssetPaths, notFoundRoot: String? = nil) {
         self.site = site
@@ -347,30 +348,34 @@ struct PageRenderer: Sendable {
         return page
     }
 
-    /// Makes `rootCards` for a build that renders every page.
+    /// Makes `preparedCards` for a build that renders every page: from the root, and from one to three folders deep
+    /// (an entry's page is two deep, a list's later pages three).
     func preparingQuoteCards() -> PageRenderer {
         var prepared = self
-        let cards = site.quotes.concurrentMap { rootCard($0) }
-        prepared.rootCards = cards
-        prepared.rootCardIndex = Dictionary(uniqueKeysWithValues: site.quotes.enumerated().map { (ObjectIdentifier($1), $0) })
+        let rootCards = site.quotes.concurrentMap { rootCard($0) }
+        prepared.preparedCards = [rootCards] + (1...3).map { depth in
+            let root = String(repeating: "../", count: depth)
+            return rootCards.concurrentMap { Self.climbing($0, root) }
+        }
+        prepared.preparedCardIndex = Dictionary(uniqueKeysWithValues: site.quotes.enumerated().map { (ObjectIdentifier($1), $0) })
         return prepared
     }
 
-    /// A quote's card as seen from `path`: its card from the root, with each link climbing from `path` to the root first.
+    /// A quote's card as seen from `path`.
     private func quoteCard(_ quote: Quote, from path: String) -> QuoteCard {
-        let root = SitePaths.root(from: path)
-        guard let index = rootCardIndex[ObjectIdentifier(quote)] else { return rootCard(quote, from: path) }
-        guard !root.isEmpty else { return rootCards[index] }
-        // Made field by field from the array, not copied whole and changed: a card is a dozen strings, and each copy of
-        // one costs an atomic retain and release, on data both cores read.
+        let depth = SitePaths.depth(of: path)
+        guard depth < preparedCards.count, let index = preparedCardIndex[ObjectIdentifier(quote)] else { return rootCard(quote, from: path) }
+        return preparedCards[depth][index]
+    }
+
+    /// A card from the root as seen from a page whose way to the root is `root`: each link climbs there first.
+    private static func climbing(_ card: QuoteCard, _ root: String) -> QuoteCard {
         func climbing(_ link: Link) -> Link { Link(link.title, url: root + link.url) }
-        let speaker = rootCards[index].speaker
-        return QuoteCard(text: rootCards[index].text, url: root + rootCards[index].url,
+        return QuoteCard(text: card.text, url: root + card.url,
                          // "#" stands for a speaker with no page.
-                         speaker: speaker.url == "#" ? speaker : climbing(speaker),
-                         speakerRole: rootCards[index].speakerRole, date: rootCards[index].date, medium: rootCards[index].medium,
-                         source: rootCards[index].source.map(climbing), event: rootCards[index].event.map(climbing),
-                         topics: rootCards[index].topics.map(climbing))
+                         speaker: card.speaker.url == "#" ? card.speaker : climbing(card.speaker),
+                         speakerRole: card.speakerRole, date: card.date, medium: card.medium,
+                         source: card.source.map(climbing), event: card.event.map(climbing), topics: card.topics.map(climbing))
     }
 
     /// A quote's card as seen from the page at `path`; from the root (the default) each link is the path of the page it points to.

@@ -60,9 +60,14 @@ public enum SitePaths {
 
     /// The root folder, relative to the page at `from`: "" or "../../".
     public static func root(from: String) -> String {
-        let depth = from.utf8.withContiguousStorageIfAvailable { $0.count(where: { $0 == UInt8(ascii: "/") }) }
-            ?? from.utf8.count(where: { $0 == UInt8(ascii: "/") })
+        let depth = depth(of: from)
         return depth < roots.count ? roots[depth] : String(repeating: "../", count: depth)
+    }
+
+    /// How many folders deep the page at `path` is: 0 for `index.html`, 2 for `people/x/index.html`.
+    static func depth(of path: String) -> Int {
+        path.utf8.withContiguousStorageIfAvailable { $0.count(where: { $0 == UInt8(ascii: "/") }) }
+            ?? path.utf8.count(where: { $0 == UInt8(ascii: "/") })
     }
 
     /// "", "../", "../../", …: every page asks for its root once per link it makes.
