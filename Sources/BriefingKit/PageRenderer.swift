@@ -27,7 +27,7 @@ struct PageRenderer: Sendable {
     private(set) var references = StructuredDataReferences()
     /// Every quote's card as seen from a page `depth` folders deep (the index), made once when a build renders every
     /// page (`preparingQuoteCards`): a quote's card is on up to a dozen pages, which differ only in how far their links
-    /// climb to the root. Pages deeper than these make their cards as they go.
+    /// climb to the root. Deeper pages (a topic's later pages) make theirs from the root's as they go.
     private var preparedCards: [[QuoteCard]] = []
     /// Where each quote's card is in `preparedCards[depth]`.
     private var preparedCardIndex: [ObjectIdentifier: Int] = [:]
@@ -363,9 +363,9 @@ struct PageRenderer: Sendable {
 
     /// A quote's card as seen from `path`.
     private func quoteCard(_ quote: Quote, from path: String) -> QuoteCard {
+        guard let index = preparedCardIndex[ObjectIdentifier(quote)] else { return rootCard(quote, from: path) }
         let depth = SitePaths.depth(of: path)
-        guard depth < preparedCards.count, let index = preparedCardIndex[ObjectIdentifier(quote)] else { return rootCard(quote, from: path) }
-        return preparedCards[depth][index]
+        return depth < preparedCards.count ? preparedCards[depth][index] : Self.climbing(preparedCards[0][index], SitePaths.root(from: path))
     }
 
     /// A card from the root as seen from a page whose way to the root is `root`: each link climbs there first.
