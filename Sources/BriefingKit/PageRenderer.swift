@@ -27,7 +27,7 @@ struct PageRenderer: Sendable {
     private(set) var references = StructuredDataReferences()
     /// Every quote's card as seen from a page `depth` folders deep (the index), made once when a build renders every
     /// page (`preparingQuoteCards`): a quote's card is on up to a dozen pages, which differ only in how far their links
-    /// climb to the root. Deeper pages (a topic's later pages) make theirs from the root's as they go.
+    /// climb to the root. Pages at other depths make theirs from the root's as they go.
     private var preparedCards: [[QuoteCard]] = []
     /// Where each quote's card is in `preparedCards[depth]`.
     private var preparedCardIndex: [ObjectIdentifier: Int] = [:]
@@ -348,12 +348,13 @@ struct PageRenderer: Sendable {
         return page
     }
 
-    /// Makes `preparedCards` for a build that renders every page: from the root, and from one to three folders deep
-    /// (an entry's page is two deep, a list's later pages three).
+    /// Makes `preparedCards` for a build that renders every page: from the root, and from two and three folders deep,
+    /// where nearly every card is shown (an entry's page is two deep, a list's later pages three; the few pages one
+    /// folder deep, the lists' first pages, make theirs as they go).
     func preparingQuoteCards() -> PageRenderer {
         var prepared = self
         let rootCards = site.quotes.concurrentMap { rootCard($0) }
-        prepared.preparedCards = [rootCards] + (1...3).map { depth in
+        prepared.preparedCards = [rootCards, []] + (2...3).map { depth in
             let root = String(repeating: "../", count: depth)
             return rootCards.concurrentMap { Self.climbing($0, root) }
         }
@@ -365,7 +366,8 @@ struct PageRenderer: Sendable {
     private func quoteCard(_ quote: Quote, from path: String) -> QuoteCard {
         guard let index = preparedCardIndex[ObjectIdentifier(quote)] else { return rootCard(quote, from: path) }
         let depth = SitePaths.depth(of: path)
-        return depth < preparedCards.count ? preparedCards[depth][index] : Self.climbing(preparedCards[0][index], SitePaths.root(from: path))
+        if depth < preparedCards.count, !preparedCards[depth].isEmpty { return preparedCards[depth][index] }
+        return Self.climbing(preparedCards[0][index], SitePaths.root(from: path))
     }
 
     /// A card from the root as seen from a page whose way to the root is `root`: each link climbs there first.
