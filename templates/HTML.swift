@@ -47,35 +47,33 @@ public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleBySt
     }
 
     private static func appendEscaped(bytes: UnsafeBufferPointer<UInt8>, to markup: inout [UInt8]) {
-        do {
-            // Most text has nothing to escape: then its bytes go in with one copy.
-            let first = escapable.withUnsafeBufferPointer { escapable in bytes.firstIndex { escapable[Int($0)] } }
-            guard let first else {
-                markup.append(contentsOf: bytes)
-                return
-            }
-            markup.reserveCapacity(markup.count + bytes.count + 16)
-            markup.append(contentsOf: bytes[..<first])
-            // Byte by byte: every character escaped is ASCII, or a C1 control written C2 80 to C2 9F.
-            var index = first
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: "&"): markup.append(contentsOf: "&amp;".utf8)
-                case UInt8(ascii: "<"): markup.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): markup.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "\""): markup.append(contentsOf: "&quot;".utf8)
-                case UInt8(ascii: "'"): markup.append(contentsOf: "&#39;".utf8)
-                case UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): markup.append(byte)
-                // Control characters are not allowed in HTML, escaped or not (C1 included).
-                case 0..<0x20, 0x7F: markup.append(contentsOf: replacementCharacter)
-                case 0xC2 where index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]):
-                    markup.append(contentsOf: replacementCharacter)
-                    index += 1
-                default: markup.append(byte)
-                }
+        // Most text has nothing to escape: then its bytes go in with one copy.
+        let first = escapable.withUnsafeBufferPointer { escapable in bytes.firstIndex { escapable[Int($0)] } }
+        guard let first else {
+            markup.append(contentsOf: bytes)
+            return
+        }
+        markup.reserveCapacity(markup.count + bytes.count + 16)
+        markup.append(contentsOf: bytes[..<first])
+        // Byte by byte: every character escaped is ASCII, or a C1 control written C2 80 to C2 9F.
+        var index = first
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "&"): markup.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): markup.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): markup.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): markup.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): markup.append(contentsOf: "&#39;".utf8)
+            case UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"): markup.append(byte)
+            // Control characters are not allowed in HTML, escaped or not (C1 included).
+            case 0..<0x20, 0x7F: markup.append(contentsOf: replacementCharacter)
+            case 0xC2 where index + 1 < bytes.count && (0x80..<0xA0).contains(bytes[index + 1]):
+                markup.append(contentsOf: replacementCharacter)
                 index += 1
+            default: markup.append(byte)
             }
+            index += 1
         }
     }
 

@@ -106,8 +106,8 @@ public struct EditorialView: Sendable {
     }
 }
 
-/// A quote as a card shows it. A class, not a struct: a build makes each card once for every depth of folder it is shown
-/// from, and a page then holds a reference to it instead of copying its dozen strings (an atomic retain each, on data
+/// A quote as a card shows it. A class, not a struct: a build makes a quote's card once for each folder depth most pages
+/// are at, and a page then holds a reference to it instead of copying its dozen strings (an atomic retain each, on data
 /// every core reads).
 public final class QuoteCard: Sendable {
     public let text: String
