@@ -186,6 +186,16 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         return yaml + "---\n"
     }
 
+    /// A file that cannot be read has one error, its own: the entries that link to it or name it are not reported too.
+    @Test func anUnreadableFileIsOneErrorNotOnePerReferenceToIt() throws {
+        let site = try FixtureSite(FixtureSite.minimal)
+        defer { site.delete() }
+        try site.write("people/binary.md", Data(Array("---\nname: B\u{0}\nrole: R\n---\n".utf8)))
+        try site.write("pages/about.md", "---\ntitle: About\n---\nSee [B](../people/binary.md).\n")
+        try site.write("quotes/by-binary.md", "---\nspeaker: binary\ntext: Words.\ndate: \"2025-05-11\"\nsource: report\n---\n")
+        #expect(site.errors() == ["content/people/binary.md:2:8: error: binary file: contains a NUL byte; content files must be UTF-8 text"])
+    }
+
     @Test func acceptsByteOrderMarkAndWindowsLineEndings() throws {
         let site = try FixtureSite(FixtureSite.minimal)
         defer { site.delete() }
