@@ -33,7 +33,8 @@ import Testing
     @Test func shippedContentBuildsWithEveryLinkResolving() throws {
         let repository = FixtureSite.repository
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("briefing-shipped-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: output) }
+        // The lock file beside the output goes too: the output is directly in the temporary folder.
+        defer { for file in [output, OutputWriter.lockFile(for: output)] { try? FileManager.default.removeItem(at: file) } }
         let options = BuildOptions(contentFolder: repository.appendingPathComponent("content").path,
                                    assetsFolder: repository.appendingPathComponent("templates/assets").path,
                                    outputFolder: output.path, contentDisplayPath: "content")

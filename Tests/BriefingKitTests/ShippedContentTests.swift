@@ -47,7 +47,8 @@ import Testing
 
     @Test func everyPageIsReachableFromTheOverviewInTwoClicks() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("briefing-reach-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: output) }
+        // The lock file beside the output goes too: the output is directly in the temporary folder.
+        defer { for file in [output, OutputWriter.lockFile(for: output)] { try? FileManager.default.removeItem(at: file) } }
         try SiteBuilder.build(BuildOptions(contentFolder: Self.repository.appendingPathComponent("content").path,
                                            assetsFolder: Self.repository.appendingPathComponent("templates/assets").path,
                                            outputFolder: output.path, contentDisplayPath: "content"))
