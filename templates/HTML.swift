@@ -103,11 +103,21 @@ public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleBySt
         }
 
         public mutating func appendInterpolation(_ html: HTML) {
+            makeRoom(for: html.utf8.count)
             utf8.append(contentsOf: html.utf8)
         }
 
         public mutating func appendInterpolation(_ parts: [HTML]) {
+            makeRoom(for: parts.reduce(0) { $0 + $1.utf8.count })
             for part in parts { utf8.append(contentsOf: part.utf8) }
+        }
+
+        /// Grows the buffer by half again what it will hold once `count` more bytes are in. A template's buffer starts at
+        /// the size of its literals; `append` would grow it to fit a large piece (a page's main content) exactly, and
+        /// the next literal would then copy the whole page again.
+        private mutating func makeRoom(for count: Int) {
+            let needed = utf8.count + count
+            if needed > utf8.capacity { utf8.reserveCapacity(Swift.max(needed + needed / 2, 2 * utf8.capacity)) }
         }
 
         public mutating func appendInterpolation(_ number: Int) {
@@ -119,6 +129,7 @@ public struct HTML: Sendable, Hashable, CustomStringConvertible, ExpressibleBySt
 extension Array where Element == HTML {
     public func joined(separator: HTML = .empty) -> HTML {
         var result = HTML.empty
+        result.utf8.reserveCapacity(reduce(0) { $0 + $1.utf8.count } + Swift.max(0, count - 1) * separator.utf8.count)
         for (index, part) in enumerated() {
             if index > 0 { result.utf8.append(contentsOf: separator.utf8) }
             result.utf8.append(contentsOf: part.utf8)

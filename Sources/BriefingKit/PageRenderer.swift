@@ -212,8 +212,9 @@ struct PageRenderer: Sendable {
         let neighbour: (Int) -> Link? = { i in
             site.quotes.indices.contains(i) ? Link(title(of: site.quotes[i].entry), url: url(path, site.quotes[i].page)) : nil
         }
-        return quotePage(context(path, title: shortened(title(of: quote.entry)), section: .quotes,
-                                 description: title(of: quote.entry), trail: [.quotes], entry: quote.entry, type: "article", data: quoteData(quote)),
+        let heading = title(of: quote.entry)
+        return quotePage(context(path, title: shortened(heading), section: .quotes,
+                                 description: heading, trail: [.quotes], entry: quote.entry, type: "article", data: quoteData(quote)),
                          quote: quoteCard(quote, from: path), body: markdown(quote.entry),
                          previous: neighbour(index - 1), next: neighbour(index + 1), mentions: mentions(of: path))
     }
