@@ -10,7 +10,8 @@ CPU time and peak RSS come from wait4().
 Each run writes into a folder of its own, and the folders are removed only after the last run: on ext4
 without a journal (this machine's disk) the kernel skips inodes freed in the last minute or more when it
 makes a file, so a tree created right after deleting one takes several times longer (BENCHMARKS.md,
-"The disk"), and that would time the harness's deletions rather than the tools. Before each run the
+"The disk"), and that would time the harness's deletions rather than the tools. For the same reason a
+bench waits until the last removal of its size's folders is six and a half minutes old. Before each run the
 file system's writes are flushed and the harness waits until no task has waited on I/O for two seconds
 (at most BENCH_SETTLE seconds, default 60), so no run pays for the writeback of what ran before it.
 """
@@ -44,8 +45,34 @@ def run(command, cwd):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def remove(path):
-    shutil.rmtree(path, ignore_errors=True)
+# How long after a deletion making files near it stays slow: ext4 without a journal steps over every inode freed in the
+# last 60 s, or the last 360 s while its block of the inode table waits to be written back, each time it makes a file
+# (fs/ext4/ialloc.c, recently_deleted()). Rounded up.
+DELETION_WINDOW = 390
+
+
+def remove_outputs(outputs):
+    """Removes the run folders of one size, noting when in `outputs`.removed for `wait_out_deletions`."""
+    if os.path.exists(outputs):
+        shutil.rmtree(outputs, ignore_errors=True)
+        with open(outputs + ".removed", "w") as out:
+            out.write(f"{time.time()}\n")
+
+
+def wait_out_deletions(outputs):
+    """Waits until the last removal of this size's run folders is DELETION_WINDOW seconds old: the new run folders
+    take the same place on the disk, and a bench started right after another would time the kernel stepping over
+    the inodes the last one freed (BENCHMARKS.md, "The disk"), mostly in the first tool to run. Not with BENCH_SETTLE=0."""
+    try:
+        with open(outputs + ".removed") as marker:
+            removed = float(marker.read())
+    except (OSError, ValueError):
+        return
+    left = removed + DELETION_WINDOW - time.time()
+    if left > 0 and int(os.environ.get("BENCH_SETTLE", "60")) > 0:
+        print(f"(waiting {left:.0f} s: this size's last run folders were deleted {time.time() - removed:.0f} s ago)",
+              file=sys.stderr, flush=True)
+        time.sleep(left)
 
 
 def io_stall_microseconds():
@@ -141,7 +168,8 @@ def measure(size, runs):
         with open(stamp_path, "w") as out:
             out.write(stamp)
     outputs = os.path.join(site, "runs")
-    remove(outputs)
+    remove_outputs(outputs)
+    wait_out_deletions(outputs)
     bodies = os.path.join(site, "bodies.md")
     with open(bodies, "w") as out:
         for folder, _, files in sorted(os.walk(os.path.join(site, "content"))):
@@ -168,7 +196,7 @@ def measure(size, runs):
         results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
     medians = {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
     medians["reload"] = edit_to_reload(site, ours_out)
-    remove(outputs)
+    remove_outputs(outputs)
     return medians
 
 
