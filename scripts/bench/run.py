@@ -10,8 +10,9 @@ CPU time and peak RSS come from wait4().
 Each run writes into a folder of its own, and the folders are removed only after the last run: on ext4
 without a journal (this machine's disk) the kernel skips inodes freed in the last minute or more when it
 makes a file, so a tree created right after deleting one takes several times longer (BENCHMARKS.md,
-"The disk"), and that would time the harness's deletions rather than the tools. For the same reason a
-bench waits until the last removal of its size's folders is six and a half minutes old. Before each run the
+"The disk"), and that would time the harness's deletions rather than the tools. For the same reason the
+folders of every size are removed only after the last size, and a bench waits until the last removal is six and
+a half minutes old before it times anything. Before each run the
 file system's writes are flushed and the harness waits until no task has waited on I/O for two seconds
 (at most BENCH_SETTLE seconds, default 60), so no run pays for the writeback of what ran before it.
 """
@@ -52,26 +53,26 @@ DELETION_WINDOW = 390
 
 
 def remove_outputs(outputs):
-    """Removes the run folders of one size, noting when in `outputs`.removed for `wait_out_deletions`."""
+    """Removes run folders, noting when in WORK/runs.removed for `wait_out_deletions`."""
     if os.path.exists(outputs):
         shutil.rmtree(outputs, ignore_errors=True)
-        with open(outputs + ".removed", "w") as out:
+        with open(os.path.join(WORK, "runs.removed"), "w") as out:
             out.write(f"{time.time()}\n")
 
 
-def wait_out_deletions(outputs):
-    """Waits until the last removal of this size's run folders is DELETION_WINDOW seconds old: the new run folders
-    take the same place on the disk, and a bench started right after another would time the kernel stepping over
-    the inodes the last one freed (BENCHMARKS.md, "The disk"), mostly in the first tool to run. Not with BENCH_SETTLE=0."""
+def wait_out_deletions():
+    """Waits until the harness's last removal of run folders is DELETION_WINDOW seconds old. New run folders take
+    the same places on the disk, and a bench started right after another would time the kernel stepping over the
+    inodes the last one freed (BENCHMARKS.md, "The disk"), mostly in the first tool to run; at 100,000 entries
+    even the 10,000-entry folders deleted a minute before slowed it. Not with BENCH_SETTLE=0 (the smoke run)."""
     try:
-        with open(outputs + ".removed") as marker:
+        with open(os.path.join(WORK, "runs.removed")) as marker:
             removed = float(marker.read())
     except (OSError, ValueError):
         return
     left = removed + DELETION_WINDOW - time.time()
     if left > 0 and int(os.environ.get("BENCH_SETTLE", "60")) > 0:
-        print(f"(waiting {left:.0f} s: this size's last run folders were deleted {time.time() - removed:.0f} s ago)",
-              file=sys.stderr, flush=True)
+        print(f"(waiting {left:.0f} s: run folders were deleted {time.time() - removed:.0f} s ago)", file=sys.stderr, flush=True)
         time.sleep(left)
 
 
@@ -168,8 +169,8 @@ def measure(size, runs):
         with open(stamp_path, "w") as out:
             out.write(stamp)
     outputs = os.path.join(site, "runs")
-    remove_outputs(outputs)
-    wait_out_deletions(outputs)
+    remove_outputs(outputs)  # left by a bench that was stopped
+    wait_out_deletions()
     bodies = os.path.join(site, "bodies.md")
     with open(bodies, "w") as out:
         for folder, _, files in sorted(os.walk(os.path.join(site, "content"))):
@@ -196,7 +197,6 @@ def measure(size, runs):
         results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
     medians = {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
     medians["reload"] = edit_to_reload(site, ours_out)
-    remove_outputs(outputs)
     return medians
 
 
@@ -217,6 +217,9 @@ def main():
         (ow, oc, om), (hw, hc, hm), (fw, _, _), (nw, _, _) = r["ours"], r["hugo"], r["floor"], r["noop"]
         print(f"| {size:,} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {fw:.2f} s | {nw:.3f} s "
               f"| {r['reload']:.0f} ms | {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
+    # Only now: deleting one size's folders would slow the next size's runs.
+    for size in sizes:
+        remove_outputs(os.path.join(WORK, f"site-{size}", "runs"))
 
 
 if __name__ == "__main__":
