@@ -213,17 +213,16 @@ extension Array where Element: Sendable {
     func concurrentMap<T: Sendable>(threads: Int, _ transform: @escaping @Sendable (Element) -> T) -> [T] {
         guard threads > ProcessInfo.processInfo.activeProcessorCount, count > 1 else { return concurrentMap(transform) }
         let results = ResultSlots<T>(count: count)
-        let next = Mutex(0)
+        // An atomic counter, not a lock: with more threads than cores, a thread preempted while holding a lock left the
+        // others spinning for it (0.6 s of CPU when reading 100,000 files).
+        let next = NextIndex()
         let done = DispatchGroup()
         let items = self
         for _ in 0..<Swift.min(threads, count) {
             done.enter()
             Thread.detachNewThread {
                 while true {
-                    let index = next.withLock { value -> Int in
-                        defer { value += 1 }
-                        return value
-                    }
+                    let index = next.take()
                     guard index < items.count else { break }
                     results.store(transform(items[index]), at: index)
                 }
@@ -233,6 +232,12 @@ extension Array where Element: Sendable {
         done.wait()
         return results.values()
     }
+}
+
+/// Hands out 0, 1, 2, … to threads taking work items in turn.
+private final class NextIndex: Sendable {
+    private let next = Atomic(0)
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
 
 /// A value worked out on a thread of its own while the caller goes on; `value` waits for it.
