@@ -200,6 +200,21 @@ def measure(size, runs):
     return medians
 
 
+def print_scaling(measured):
+    """How each size's costs grew from the size below: linear growth is the ratio of the sizes."""
+    sizes = sorted(measured)
+    if len(sizes) < 2:
+        return
+    print("\nGrowth from the size below (linear = the ratio of the entries):\n")
+    print("| entries | ratio | briefing wall | CPU | peak RSS | Hugo wall | CPU | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for smaller, larger in zip(sizes, sizes[1:]):
+        (ow0, oc0, om0), (hw0, hc0, hm0) = measured[smaller]["ours"], measured[smaller]["hugo"]
+        (ow1, oc1, om1), (hw1, hc1, hm1) = measured[larger]["ours"], measured[larger]["hugo"]
+        print(f"| {smaller:,} → {larger:,} | {larger / smaller:.1f}× | {ow1 / ow0:.1f}× | {oc1 / oc0:.1f}× | {om1 / om0:.1f}× "
+              f"| {hw1 / hw0:.1f}× | {hc1 / hc0:.1f}× | {hm1 / hm0:.1f}× |", flush=True)
+
+
 def main():
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000 10000 100000").split()]
     os.makedirs(WORK, exist_ok=True)
@@ -211,12 +226,14 @@ def main():
     print("edit→reload = `briefing serve` on the built site: median ms from writing one quote to the live-reload event.\n")
     print("| entries | briefing wall | CPU | peak RSS | Hugo wall | CPU | peak RSS | floor wall | no-op rebuild | edit→reload | ours/floor | ours/Hugo wall | ours/Hugo RSS | no-op/full |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    measured = {}
     for size in sizes:
         runs = int(os.environ.get("BENCH_RUNS", 5 if size <= 10_000 else 1))
-        r = measure(size, runs)
+        r = measured[size] = measure(size, runs)
         (ow, oc, om), (hw, hc, hm), (fw, _, _), (nw, _, _) = r["ours"], r["hugo"], r["floor"], r["noop"]
         print(f"| {size:,} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {fw:.2f} s | {nw:.3f} s "
               f"| {r['reload']:.0f} ms | {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
+    print_scaling(measured)
     # Only now: deleting one size's folders would slow the next size's runs.
     for size in sizes:
         remove_outputs(os.path.join(WORK, f"site-{size}", "runs"))
