@@ -206,13 +206,14 @@ def print_scaling(measured):
     if len(sizes) < 2:
         return
     print("\nGrowth from the size below (linear = the ratio of the entries):\n")
-    print("| entries | ratio | briefing wall | CPU | peak RSS | Hugo wall | CPU | peak RSS |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| entries | ratio | briefing wall | CPU | peak RSS | Hugo wall | CPU | peak RSS | floor wall |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for smaller, larger in zip(sizes, sizes[1:]):
         (ow0, oc0, om0), (hw0, hc0, hm0) = measured[smaller]["ours"], measured[smaller]["hugo"]
         (ow1, oc1, om1), (hw1, hc1, hm1) = measured[larger]["ours"], measured[larger]["hugo"]
+        fw0, fw1 = measured[smaller]["floor"][0], measured[larger]["floor"][0]
         print(f"| {smaller:,} → {larger:,} | {larger / smaller:.1f}× | {ow1 / ow0:.1f}× | {oc1 / oc0:.1f}× | {om1 / om0:.1f}× "
-              f"| {hw1 / hw0:.1f}× | {hc1 / hc0:.1f}× | {hm1 / hm0:.1f}× |", flush=True)
+              f"| {hw1 / hw0:.1f}× | {hc1 / hc0:.1f}× | {hm1 / hm0:.1f}× | {fw1 / fw0:.1f}× |", flush=True)
 
 
 def main():
