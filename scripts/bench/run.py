@@ -229,7 +229,7 @@ def main():
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     measured = {}
     for size in sizes:
-        # Three runs at 100,000 entries, not one: single builds there took 25–31 s within an hour on this machine.
+        # Three runs at 100,000 entries, not one: single builds there took 25–32 s within an hour on this machine.
         runs = int(os.environ.get("BENCH_RUNS", 5 if size <= 10_000 else 3))
         r = measured[size] = measure(size, runs)
         (ow, oc, om), (hw, hc, hm), (fw, _, _), (nw, _, _) = r["ours"], r["hugo"], r["floor"], r["noop"]
