@@ -203,7 +203,7 @@ extension Array where Element: Sendable {
         DispatchQueue.concurrentPerform(iterations: count) { index in
             results.store(transform(self[index]), at: index)
         }
-        return results.values()
+        return results.takeValues()
     }
 }
 
@@ -230,7 +230,7 @@ extension Array where Element: Sendable {
             }
         }
         done.wait()
-        return results.values()
+        return results.takeValues()
     }
 }
 
@@ -260,19 +260,33 @@ final class Background<Value: Sendable>: Sendable {
     }
 }
 
-/// Slots for results computed on many threads, each written once.
-final class ResultSlots<T: Sendable>: Sendable {
-    private let slots: Mutex<[T?]>
+/// Slots for results computed on many threads. Each slot is written once, by one thread, and read only after every
+/// writer is done: `concurrentPerform` has returned, or the threads' group has been waited for, which orders the writes
+/// before the reads. So no lock: with more threads than cores, a thread preempted while holding one left the others
+/// spinning for it (1.8 % of a 100,000-entry build's samples, all while reading the files).
+final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<T?>
+    private let count: Int
 
     init(count: Int) {
-        slots = Mutex(Array(repeating: nil, count: count))
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
     }
 
     func store(_ value: T, at index: Int) {
-        slots.withLock { $0[index] = value }
+        slots[index] = value
     }
 
-    func values() -> [T] {
-        slots.withLock { $0.map { $0! } }
+    /// The results, moved out of the slots: once, after every `store`.
+    func takeValues() -> [T] {
+        let values = (0..<count).map { (slots + $0).move()! }
+        slots.initialize(repeating: nil, count: count)
+        return values
     }
 }
