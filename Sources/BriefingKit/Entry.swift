@@ -45,12 +45,17 @@ public final class Entry: Sendable {
         self.linkTargets = linkTargets
         self.bodyFirstLine = bodyFirstLine
         page = SitePaths.page(kind, id)
+        title = Self.title(of: fields)
     }
 
     /// The output file this entry becomes.
     public let page: String
 
-    public var title: String {
+    /// The title, name or quoted text. Stored, not worked out on each use: taking it out of `fields` copies the whole
+    /// case, a reference count on each of its strings, and mentions and sorting ask for it often.
+    public let title: String
+
+    private static func title(of fields: EntryFields) -> String {
         switch fields {
         case .overview(let fields): return fields.title
         case .person(let fields): return fields.name

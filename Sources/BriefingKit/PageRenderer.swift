@@ -210,9 +210,9 @@ struct PageRenderer: Sendable {
     private func quote(at index: Int, _ path: String) -> HTML {
         let quote = site.quotes[index]
         let neighbour: (Int) -> Link? = { i in
-            site.quotes.indices.contains(i) ? Link(title(of: site.quotes[i].entry), url: url(path, site.quotes[i].page)) : nil
+            site.quotes.indices.contains(i) ? Link(title(of: site.quotes[i]), url: url(path, site.quotes[i].page)) : nil
         }
-        let heading = title(of: quote.entry)
+        let heading = title(of: quote)
         return quotePage(context(path, title: shortened(heading), section: .quotes,
                                  description: heading, trail: [.quotes], entry: quote.entry, type: "article", data: quoteData(quote)),
                          quote: quoteCard(quote, from: path), body: markdown(quote.entry),
@@ -487,7 +487,16 @@ struct PageRenderer: Sendable {
     /// How an entry is named in lists and links; a quote by its speaker and words.
     func title(of entry: Entry) -> String {
         guard case .quote(let quote) = entry.fields else { return entry.title }
-        return "\(site.person(quote.speaker)?.fields.name ?? quote.speaker): “\(quote.text)”"
+        return quoteTitle(speaker: quote.speaker, text: quote.text)
+    }
+
+    /// The same for a quote, from its typed fields: without copying the entry's whole `fields` out of it.
+    func title(of quote: Quote) -> String {
+        quoteTitle(speaker: quote.fields.speaker, text: quote.fields.text)
+    }
+
+    private func quoteTitle(speaker: String, text: String) -> String {
+        "\(site.person(speaker)?.fields.name ?? speaker): “\(text)”"
     }
 
     /// "1 quote", "3 quotes", or nil for none.
