@@ -107,9 +107,11 @@ browser-test: deps browser-deps
 
 # `make bench`: synthetic briefings of 1,000, 10,000 and 100,000 entries built by briefing and by Hugo
 # side by side, with the cmark-gfm floor and the edit-to-reload time of `briefing serve` (scripts/bench/run.py).
-# BENCH_SIZES="1000 10000" picks sizes. `make test` runs it once at 30 and 60 entries with the debug build (bench-smoke),
-# to show it still runs; how fast is never a test.
-.PHONY: bench bench-deps bench-smoke
+# BENCH_SIZES="1000 10000" picks sizes. `make bench-growth`: how briefing's build, cmark-gfm alone and `cp -r` of the
+# output grow from 10,000 to 100,000 entries with everything written to memory (/dev/shm), the disk left out
+# (scripts/bench/growth.py). `make test` runs both once at 30 and 60 entries with the debug build (bench-smoke),
+# to show they still run; how fast is never a test.
+.PHONY: bench bench-growth bench-deps bench-smoke
 
 bench-deps:
 	@missing=""; \
@@ -123,9 +125,13 @@ bench-deps:
 bench: build bench-deps
 	python3 scripts/bench/run.py
 
+bench-growth: build bench-deps
+	python3 scripts/bench/growth.py
+
 bench-smoke: deps bench-deps
 	$(SWIFT) build --product briefing
 	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_SETTLE=0 BENCH_DIR=.build/bench-smoke python3 scripts/bench/run.py
+	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_DIR=.build/bench-smoke BENCH_MEMORY_DIR=.build/bench-smoke python3 scripts/bench/growth.py
 
 # `make fuzz`: the fuzz targets (Sources/Fuzz*) built with libFuzzer and AddressSanitizer in .build-fuzz, each run for
 # FUZZ_SECONDS (default 60); exits non-zero on a crash, failed check, leak or timeout (scripts/fuzz/run.sh).

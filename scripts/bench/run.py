@@ -158,28 +158,41 @@ def edit_to_reload(site, output, edits=5):
         server.wait(timeout=30)
 
 
-def measure(size, runs):
+def corpus(size):
+    """The synthetic briefing of `size` entries in WORK, and bodies.md beside it: every Markdown body, for the floor.
+    Made again only when the generator or the size changed, since deleting and rewriting tens of thousands of files
+    would slow the file system for the runs that follow."""
     site = os.path.join(WORK, f"site-{size}")
-    # The corpus depends only on the generator and the size: made again only when either changed, since deleting
-    # and rewriting tens of thousands of files would slow the file system for the runs that follow.
     generator = os.path.join(ROOT, "scripts", "bench", "generate.py")
     stamp_path, stamp = os.path.join(site, ".generated"), f"{size} {hashlib.sha256(open(generator, 'rb').read()).hexdigest()}\n"
-    if not os.path.exists(stamp_path) or open(stamp_path).read() != stamp:
+    bodies = os.path.join(site, "bodies.md")
+    fresh = not os.path.exists(stamp_path) or open(stamp_path).read() != stamp
+    if fresh:
         subprocess.run([sys.executable, generator, str(size), site], check=True, stdout=subprocess.DEVNULL)
         with open(stamp_path, "w") as out:
             out.write(stamp)
+    if fresh or not os.path.exists(bodies):
+        with open(bodies, "w") as out:
+            for folder, _, files in sorted(os.walk(os.path.join(site, "content"))):
+                for name in sorted(files):
+                    if name.endswith(".md"):
+                        text = open(os.path.join(folder, name)).read()
+                        out.write(text.split("\n---\n", 1)[-1] + "\n")
+    return site
+
+
+def floor_render(site):
+    """The floor's first part: Debian's cmark-gfm rendering every body of `site` in one process."""
+    return ["cmark-gfm", "--unsafe", "-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist",
+            os.path.join(site, "bodies.md")]
+
+
+def measure(size, runs):
+    site = corpus(size)
     outputs = os.path.join(site, "runs")
     remove_outputs(outputs)  # left by a bench that was stopped
     wait_out_deletions()
-    bodies = os.path.join(site, "bodies.md")
-    with open(bodies, "w") as out:
-        for folder, _, files in sorted(os.walk(os.path.join(site, "content"))):
-            for name in sorted(files):
-                if name.endswith(".md"):
-                    text = open(os.path.join(folder, name)).read()
-                    out.write(text.split("\n---\n", 1)[-1] + "\n")
     assets = os.path.join(ROOT, "templates", "assets")
-    floor_render = ["cmark-gfm", "--unsafe", "-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist", bodies]
 
     def timed(command):
         settle(int(os.environ.get("BENCH_SETTLE", "60")))
@@ -192,7 +205,7 @@ def measure(size, runs):
         results["ours"].append(timed(ours))
         results["noop"].append(timed(ours))
         results["hugo"].append(timed(["hugo", "--quiet", "--source", os.path.join(site, "hugo"), "--destination", hugo_out]))
-        render = timed(floor_render)
+        render = timed(floor_render(site))
         copy = timed(["cp", "-r", ours_out, floor_out])
         results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
     medians = {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
