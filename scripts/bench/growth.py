@@ -55,16 +55,10 @@ def main():
     for size in sizes:
         (bw, bc, bm), (mw, mc, _), (cw, cc, _) = (medians[size][tool] for tool in tools)
         print(f"| {size:,} | {bw:.3f} s | {bc:.3f} s | {bm:.0f} MB | {mw:.3f} s | {mc:.3f} s | {cw:.3f} s | {cc:.3f} s |")
-    if len(sizes) < 2:
-        return
-    print("\nGrowth from the size below (linear = the ratio of the entries):\n")
-    print("| entries | ratio | briefing wall | CPU | peak RSS | cmark-gfm wall | CPU | cp -r wall | CPU |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for smaller, larger in zip(sizes, sizes[1:]):
-        # A tiny site's copy can take less CPU time than the kernel counts: no ratio then.
-        grown = [f"{medians[larger][tool][i] / medians[smaller][tool][i]:.1f}×" if medians[smaller][tool][i] > 0 else "–"
-                 for tool, measures in zip(tools, ((0, 1, 2), (0, 1), (0, 1))) for i in measures]
-        print(f"| {smaller:,} → {larger:,} | {larger / smaller:.1f}× | " + " | ".join(grown) + " |")
+    bench.print_growth({size: [("briefing wall", m["briefing"][0]), ("CPU", m["briefing"][1]), ("peak RSS", m["briefing"][2]),
+                               ("cmark-gfm wall", m["cmark-gfm"][0]), ("CPU", m["cmark-gfm"][1]),
+                               ("cp -r wall", m["cp -r"][0]), ("CPU", m["cp -r"][1])]
+                        for size, m in medians.items()})
 
 
 if __name__ == "__main__":

@@ -213,20 +213,28 @@ def measure(size, runs):
     return medians
 
 
-def print_scaling(measured):
-    """How each size's costs grew from the size below: linear growth is the ratio of the sizes."""
-    sizes = sorted(measured)
+def print_growth(figures):
+    """Prints how each size's figures grew from the size below; linear growth is the ratio of the sizes.
+    `figures`: size → [(column, figure)], the same columns at every size. A figure of 0 at the smaller size (a tiny
+    run's CPU time, below what the kernel counts) has no ratio."""
+    sizes = sorted(figures)
     if len(sizes) < 2:
         return
+    columns = [column for column, _ in figures[sizes[0]]]
     print("\nGrowth from the size below (linear = the ratio of the entries):\n")
-    print("| entries | ratio | briefing wall | CPU | peak RSS | Hugo wall | CPU | peak RSS | floor wall |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| entries | ratio | " + " | ".join(columns) + " |")
+    print("|---:|---:|" + "---:|" * len(columns))
     for smaller, larger in zip(sizes, sizes[1:]):
-        (ow0, oc0, om0), (hw0, hc0, hm0) = measured[smaller]["ours"], measured[smaller]["hugo"]
-        (ow1, oc1, om1), (hw1, hc1, hm1) = measured[larger]["ours"], measured[larger]["hugo"]
-        fw0, fw1 = measured[smaller]["floor"][0], measured[larger]["floor"][0]
-        print(f"| {smaller:,} → {larger:,} | {larger / smaller:.1f}× | {ow1 / ow0:.1f}× | {oc1 / oc0:.1f}× | {om1 / om0:.1f}× "
-              f"| {hw1 / hw0:.1f}× | {hc1 / hc0:.1f}× | {hm1 / hm0:.1f}× | {fw1 / fw0:.1f}× |", flush=True)
+        grown = [f"{after / before:.1f}×" if before > 0 else "–" for (_, before), (_, after) in zip(figures[smaller], figures[larger])]
+        print(f"| {smaller:,} → {larger:,} | {larger / smaller:.1f}× | " + " | ".join(grown) + " |", flush=True)
+
+
+def print_scaling(measured):
+    """The growth of briefing's, Hugo's and the floor's costs from each size to the next."""
+    print_growth({size: [("briefing wall", r["ours"][0]), ("CPU", r["ours"][1]), ("peak RSS", r["ours"][2]),
+                         ("Hugo wall", r["hugo"][0]), ("CPU", r["hugo"][1]), ("peak RSS", r["hugo"][2]),
+                         ("floor wall", r["floor"][0])]
+                  for size, r in measured.items()})
 
 
 def main():
