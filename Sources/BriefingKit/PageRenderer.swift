@@ -223,14 +223,14 @@ struct PageRenderer: Sendable {
         let (quotes, pages) = slice(site.quotes, page: number, first: SitePaths.list(.quote), from: path)
         // Only the first page lists speakers and topics. Made for every page, they cost (quotes × people) / page size:
         // 18 times as much at 100,000 entries as at 10,000.
-        let speakers = !pages.isFirst ? [] : site.people.compactMap { person -> CountedLink? in
+        let speakers = pages.isFirst ? site.people.compactMap { person -> CountedLink? in
             guard let quotes = site.quotesBySpeaker[person.id] else { return nil }
             return CountedLink(Link(person.fields.name, url: url(path, person.page)), note: counted(quotes.count, "quote"))
-        }
-        let topics = !pages.isFirst ? [] : site.topics.compactMap { topic -> CountedLink? in
+        } : []
+        let topics = pages.isFirst ? site.topics.compactMap { topic -> CountedLink? in
             guard let quotes = site.quotesByTopic[topic.id] else { return nil }
             return CountedLink(Link(topic.title, url: url(path, topic.page)), note: counted(quotes.count, "quote"))
-        }
+        } : []
         return quotesListPage(context(path, title: numberedTitle("Quotes", pages), section: .quotes, data: collectionData("Quotes", path)),
                               quotes: quotes.map { quoteCard($0, from: path) }, speakers: speakers, topics: topics, pages: pages)
     }
