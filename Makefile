@@ -2,6 +2,8 @@
 # Whatever the machine lacks is installed here, so a clean Debian machine with Swift needs nothing by hand.
 
 SWIFT ?= swift
+# Every build uses the versions in Package.resolved, the ones the tests passed with; it never resolves anew.
+SWIFT_BUILD = $(SWIFT) build --force-resolved-versions
 APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/briefing
@@ -26,7 +28,7 @@ deps:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3; }
 
 build: deps
-	$(SWIFT) build $(RELEASE_FLAGS)
+	$(SWIFT_BUILD) $(RELEASE_FLAGS)
 
 site: build
 	$(RELEASE_BIN) build
@@ -36,7 +38,7 @@ test: deps swift-test fuzz-replay browser-test bench-smoke
 # In three runs: the pathological-Markdown tests keep both cores busy up to their deadline, and the preview server's
 # tests wait for events with deadlines of their own, so neither shares the machine with the other or with the rest.
 swift-test: deps
-	$(SWIFT) build --build-tests
+	$(SWIFT_BUILD) --build-tests
 	$(SWIFT) test --skip-build --filter BriefingKitTests --skip PathologicalMarkdownTests
 	$(SWIFT) test --skip-build --filter PathologicalMarkdownTests
 	$(SWIFT) test --skip-build --filter BriefingServerTests
@@ -58,11 +60,11 @@ serve: deps
 	@SWIFT="$(SWIFT)" SCRATCH="$(SCRATCH)" scripts/serve.sh $(ARGS)
 
 load: deps
-	$(SWIFT) build $(RELEASE_FLAGS) --scratch-path $(SCRATCH)
+	$(SWIFT_BUILD) $(RELEASE_FLAGS) --scratch-path $(SCRATCH)
 	BIN="$(SCRATCH)/release/briefing" scripts/load.sh
 
 load-faults: deps
-	$(SWIFT) build $(RELEASE_FLAGS) --scratch-path $(SCRATCH)
+	$(SWIFT_BUILD) $(RELEASE_FLAGS) --scratch-path $(SCRATCH)
 	BIN="$(SCRATCH)/release/briefing" scripts/load.sh faults
 
 # Reader-experience checks (Tests/browser): the shipped content is built into a temporary folder and checked with the
@@ -101,7 +103,7 @@ browser-deps:
 	fi
 
 browser-test: deps browser-deps
-	$(SWIFT) build --product briefing
+	$(SWIFT_BUILD) --product briefing
 	BRIEFING_BIN=.build/debug/briefing BRIEFING_SCREENSHOTS=$(SCREENSHOTS) \
 		$(VENV)/bin/python -m pytest -p no:cacheprovider Tests/browser
 
@@ -129,7 +131,7 @@ bench-growth: build bench-deps
 	python3 scripts/bench/growth.py
 
 bench-smoke: deps bench-deps
-	$(SWIFT) build --product briefing
+	$(SWIFT_BUILD) --product briefing
 	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_SETTLE=0 BENCH_DIR=.build/bench-smoke python3 scripts/bench/run.py
 	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_DIR=.build/bench-smoke BENCH_MEMORY_DIR=.build/bench-smoke python3 scripts/bench/growth.py
 

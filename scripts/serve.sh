@@ -22,7 +22,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 compile() {
-    "$SWIFT" build -c "$CONFIG" --scratch-path "$SCRATCH" --product briefing 2>&1 | grep -v "unhandled; explicitly declare them"
+    "$SWIFT" build --force-resolved-versions -c "$CONFIG" --scratch-path "$SCRATCH" --product briefing 2>&1 | grep -v "unhandled; explicitly declare them"
     return "${PIPESTATUS[0]}"
 }
 

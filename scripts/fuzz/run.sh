@@ -28,7 +28,7 @@ for target in $TARGETS; do
     echo "== building $target"
     # Only this target, for the whole package would link `briefing` against libFuzzer too.
     # shellcheck disable=SC2086
-    "$SWIFT" build --scratch-path "$SCRATCH" $FLAGS --product "$target" 2>&1 | grep -v "Cannot export local symbol" || true
+    "$SWIFT" build --force-resolved-versions --scratch-path "$SCRATCH" $FLAGS --product "$target" 2>&1 | grep -v "Cannot export local symbol" || true
     if [ ! -x "$SCRATCH/debug/$target" ]; then
         echo "fuzz: building $target failed" >&2
         exit 2
