@@ -19,6 +19,13 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // libvips for images: the system library, and a small C target wrapping its variadic calls, which Swift cannot make.
+        .systemLibrary(
+            name: "CVips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
+        .target(name: "CVipsShim", dependencies: ["CVips"]),
         .target(
             name: "Templates",
             path: "templates",
@@ -26,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "BriefingKit",
-            dependencies: ["CCmarkGFM", "Templates", "Yams"]
+            dependencies: ["CCmarkGFM", "CVips", "CVipsShim", "Templates", "Yams"]
         ),
         .target(
             name: "BriefingServer",

@@ -14,11 +14,13 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
     public var rawHTML: Bool?
     /// How many quotes or events a list page shows before the list continues on a next page.
     public var pageSize: Int?
+    /// The image of link previews for pages that have none of their own: an image id in `media/`.
+    public var image: String?
 
     public static let defaultPageSize = 100
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case title, description, language
+        case title, description, language, image
         case baseURL = "base_url"
         case asOf = "as_of"
         case rawHTML = "raw_html"
@@ -33,8 +35,9 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
 public struct OverviewFields: FrontMatterFields, Sendable, Hashable {
     public var title: String
     public var summary: String?
+    public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary }
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary, image }
     static let kindName = "the overview"
     var requiredText: [String: String] { ["title": title] }
 }
@@ -51,8 +54,10 @@ public struct PersonFields: FrontMatterFields, Sendable, Hashable {
     public var country: String?
     public var aliases: [String]?
     public var summary: String?
+    /// A portrait: an image id in `media/`.
+    public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, role, kind, country, aliases, summary }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, role, kind, country, aliases, summary, image }
     static let kindName = "a person"
     var requiredText: [String: String] { ["name": name, "role": role] }
 }
@@ -82,8 +87,10 @@ public struct EventFields: FrontMatterFields, Sendable, Hashable {
     public var people: [String]?
     public var sources: [String]?
     public var topics: [String]?
+    /// A photograph of the event: an image id in `media/`.
+    public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, date, time, weight, people, sources, topics }
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, date, time, weight, people, sources, topics, image }
     static let kindName = "a timeline event"
     var requiredText: [String: String] { ["title": title] }
 }
@@ -94,8 +101,9 @@ public struct SourceFields: FrontMatterFields, Sendable, Hashable {
     public var publisher: String
     public var url: String?
     public var date: PartialDate?
+    public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, publisher, url, date }
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, publisher, url, date, image }
     static let kindName = "a source"
     var requiredText: [String: String] { ["title": title, "publisher": publisher] }
 }
@@ -103,8 +111,9 @@ public struct SourceFields: FrontMatterFields, Sendable, Hashable {
 /// `content/pages/ID.md`
 public struct PageFields: FrontMatterFields, Sendable, Hashable {
     public var title: String
+    public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title }
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, image }
     static let kindName = "a page"
     var requiredText: [String: String] { ["title": title] }
 }
@@ -113,10 +122,44 @@ public struct PageFields: FrontMatterFields, Sendable, Hashable {
 public struct TopicFields: FrontMatterFields, Sendable, Hashable {
     public var title: String
     public var summary: String?
+    public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary }
+    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary, image }
     static let kindName = "a topic"
     var requiredText: [String: String] { ["title": title] }
+}
+
+/// `content/media/ID.yaml`: the sidecar of the image `media/ID.jpg` (or `.jpeg`, `.png`, `.webp`). Credit and licence
+/// are required: a photograph is shown with both, and both go into its metadata.
+public struct ImageFields: FrontMatterFields, Sendable, Hashable {
+    /// What the image shows, for readers who cannot see it.
+    public var alt: String
+    /// As printed under the photograph, e.g. `Jane Doe/Agency`.
+    public var credit: String
+    /// A licence name or URL, e.g. `CC BY 4.0` or `All rights reserved; used with permission`.
+    public var license: String
+    public var caption: String?
+    /// Who made the image, if not the credit's first name.
+    public var creator: String?
+    /// The copyright notice, e.g. `© 2025 Agency`.
+    public var copyright: String?
+    public var licenseURL: String?
+    /// Where a reader can license the image.
+    public var acquireLicenseURL: String?
+    /// When the photograph was taken.
+    public var date: PartialDate?
+    /// The point to keep when cropping: across, then down, from 0 to 1, e.g. `0.5, 0.3`.
+    public var focus: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case alt, credit, license, caption, creator, copyright
+        case licenseURL = "license_url"
+        case acquireLicenseURL = "acquire_license_url"
+        case date, focus
+    }
+    static let kindName = "an image sidecar"
+    static let hasEditorialFields = false
+    var requiredText: [String: String] { ["alt": alt, "credit": credit, "license": license] }
 }
 
 /// Fields any entry may carry besides its own: publication state and the record of changes.

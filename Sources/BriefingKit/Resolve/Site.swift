@@ -58,6 +58,10 @@ public struct Site: Sendable {
     public var eventsByTopic: [String: [Event]]
     /// Output page to the entries whose Markdown links to it.
     public var mentions: [String: [Entry]]
+    /// Every image of `media/` that passed its checks, by id.
+    public var images: [String: MediaImage] = [:]
+    /// The ids of the images the site shows (published entries' `image:` fields and figures, site.yaml's `image`), sorted.
+    public var usedImages: [String] = []
 
     public func person(_ id: String) -> Person? { peopleByID[id] }
     public func event(_ id: String) -> Event? { eventsByID[id] }
@@ -95,7 +99,7 @@ enum SiteOrder {
 enum SiteResolver {
     /// `drafts` are files left out of this build: a published entry may not point at one.
     static func resolve(config: SiteConfig, configPath: String, entries: [Entry], resolver: LinkResolver,
-                        drafts: Set<String> = []) -> Result<Site, BuildFailure> {
+                        drafts: Set<String> = [], media: MediaLibrary = MediaLibrary()) -> Result<Site, BuildFailure> {
         var problems: [Diagnostic] = []
         var overview: Item<OverviewFields>?
         var people: [Person] = [], quotes: [Quote] = [], events: [Event] = []
@@ -178,6 +182,26 @@ enum SiteResolver {
             }
         }
 
+        // Images: each `image:` names an image of media/; figures are checked with the other links below.
+        var usedImages: Set<String> = []
+        func useImage(_ id: String, at location: SourceLocation, field: String) {
+            guard media.ids.contains(id) else {
+                problems.append(Diagnostic(location, "unknown image '\(id)' in '\(field)'\(didYouMean(id, in: media.ids)): "
+                    + "no file media/\(id)\(ImageFormat.extensionList)"))
+                return
+            }
+            if let image = media.images[id], image.isDraft {
+                problems.append(Diagnostic(location, "image '\(id)' is a draft: its sidecar \(image.sidecarPath) still holds "
+                    + "'\(NewImage.placeholder)'; write its alt, credit and license first"))
+                return
+            }
+            usedImages.insert(id)
+        }
+        if let id = config.image { useImage(id, at: SourceLocation(path: configPath), field: "image") }
+        for entry in entries {
+            if let id = entry.imageID { useImage(id, at: entry.lines.location("image"), field: "image") }
+        }
+
         // Markdown links: every content link must reach a file and, with an #anchor, a heading in it.
         let entriesByPage = Dictionary(entries.map { ($0.page, $0) }, uniquingKeysWith: { a, _ in a })
         var mentions: [String: [Entry]] = [:]
@@ -207,6 +231,16 @@ enum SiteResolver {
                     problems.append(Diagnostic(location, "link '\(destination)' is not to a content file: link to the Markdown file, e.g. '../people/vladimir-putin.md', or to a full http(s) URL"))
                 case .unsafe(let scheme):
                     problems.append(Diagnostic(location, "unsafe link scheme '\(scheme):' in '\(link.destination)': only http, https and mailto links are allowed"))
+                case .image(let id):
+                    if !link.isImage {
+                        problems.append(Diagnostic(location, "link to the image file '\(link.destination)': show the image with "
+                            + "'![description](\(link.destination))' in a paragraph of its own"))
+                    } else if !link.isFigure {
+                        problems.append(Diagnostic(location, "image inside a line of text: put '![…](\(link.destination))' in a paragraph of its own, "
+                            + "where it is shown as a figure with its credit"))
+                    } else {
+                        useImage(id, at: location, field: "![…](\(link.destination))")
+                    }
                 }
             }
         }
@@ -243,6 +277,8 @@ enum SiteResolver {
         site.sourcesByID = sourcesByID
         site.topicsByID = Dictionary(topics.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         site.entriesByPage = entriesByPage
+        site.images = media.images
+        site.usedImages = usedImages.filter { media.images[$0] != nil }.sorted()
         return .success(site)
     }
 

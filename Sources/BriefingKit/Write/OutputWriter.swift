@@ -32,8 +32,10 @@ enum OutputWriter {
     /// Writes the file at each of `paths`, its bytes made by `contents(index)` on whichever core writes it: a build
     /// renders each page just before writing it, so no more than a page per core is held in memory at once.
     /// The site is assembled in `staging` (made here if nil) and swapped in whole.
+    /// `linking`: files that are already made (image variants in their cache), hard-linked into the site (copied where
+    /// the file system cannot link); their names change with their bytes, so one already in the old site is unchanged.
     static func write(paths: [String], to output: URL, record: BuildRecord, protecting protected: [URL], staging: StagingFolder?,
-                      contents: @Sendable (Int) -> Data) throws(OutputError) -> WriteReport {
+                      linking: [(path: String, source: String)] = [], contents: @Sendable (Int) -> Data) throws(OutputError) -> WriteReport {
         let fileManager = FileManager.default
         let output = output.standardizedFileURL
         do {
@@ -65,8 +67,12 @@ enum OutputWriter {
                 }
                 return writeFile(target, bytes) ? true : nil
             }
+            let linked = linking.concurrentMap { file -> Bool? in
+                guard staging.makeFolder(OutputWriter.folder(of: file.path)), place(file.source, at: stagingPath + file.path) else { return nil }
+                return !(hasOldSite && FileManager.default.fileExists(atPath: outputPath + file.path))
+            }
             staging.stopMakingFolders()
-            for (path, outcome) in zip(paths, outcomes) {
+            for (path, outcome) in zip(paths + linking.map(\.path), outcomes + linked) {
                 switch outcome {
                 case .none: throw OutputError("cannot write \(staging.url.appendingPathComponent(path).path)")
                 case .some(true):
@@ -76,7 +82,7 @@ enum OutputWriter {
                     report.unchanged += 1
                 }
             }
-            staging.removeFolders(except: pageFolders)
+            staging.removeFolders(except: pageFolders + linking.map { OutputWriter.folder(of: $0.path) })
             // A plain write like every page's: Foundation's `createFile` syncs the file to the disk, which waited half
             // a second behind the pages' writeback at 100,000 entries.
             guard writeFile(stagingPath + markerName, Data(record.markerText.utf8)) else {
@@ -92,7 +98,7 @@ enum OutputWriter {
 
         report.changedPaths.sort()
         if fileManager.fileExists(atPath: output.path) {
-            let newPaths = Set(paths)
+            let newPaths = Set(paths + linking.map(\.path))
             let removedPaths = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }
             report.removed = removedPaths.count
             report.changedPaths = (report.changedPaths + removedPaths).sorted()
@@ -151,6 +157,12 @@ enum OutputWriter {
         }
         report.changedPaths.sort()
         return report
+    }
+
+    /// Hard-links the made file at `source` to `target`, or copies it where they are on different file systems.
+    static func place(_ source: String, at target: String) -> Bool {
+        if link(source, target) == 0 { return true }
+        return (try? FileManager.default.copyItem(atPath: source, toPath: target)) != nil
     }
 
     /// `people/x` for `people/x/index.html`, `` for `a`. Not `NSString.deletingLastPathComponent`: swift-corelibs-foundation
