@@ -1,4 +1,15 @@
 #include "CVipsShim.h"
+#include <string.h>
+
+/// Whether `name` is one of the header's own fields rather than metadata.
+static int vips_field_is_basic(const char *name) {
+    static const char *basic[] = {"width", "height", "bands", "format", "coding", "interpretation", "xoffset", "yoffset",
+                                  "xres", "yres", "filename", "mode", "scale", "offset", NULL};
+    for (int i = 0; basic[i]; i++) {
+        if (strcmp(name, basic[i]) == 0) return 1;
+    }
+    return 0;
+}
 
 int briefing_vips_init(const char *argv0) {
     return VIPS_INIT(argv0);
@@ -27,6 +38,17 @@ int briefing_vips_to_srgb8(VipsImage *in, VipsImage **out) {
     int result = vips_cast(converted, out, VIPS_FORMAT_UCHAR, NULL);
     g_object_unref(converted);
     return result;
+}
+
+int briefing_vips_without_metadata(VipsImage *in, VipsImage **out) {
+    if (vips_copy(in, out, NULL)) return -1;
+    gchar **fields = vips_image_get_fields(*out);
+    for (int i = 0; fields[i]; i++) {
+        // The header's own fields (width, bands, format, ...) are not metadata and cannot be removed.
+        if (vips_image_get_typeof(*out, fields[i]) && !vips_field_is_basic(fields[i])) vips_image_remove(*out, fields[i]);
+    }
+    g_strfreev(fields);
+    return 0;
 }
 
 int briefing_vips_flatten_white(VipsImage *in, VipsImage **out) {

@@ -52,8 +52,13 @@ enum ImageProcessor {
         var converted: UnsafeMutablePointer<VipsImage>?
         guard briefing_vips_to_srgb8(decoded, &converted) == 0, let converted else { return .failure(.damaged(libvipsError())) }
         defer { g_object_unref(converted) }
+        // No variant may carry the source's EXIF (GPS, camera, serial numbers), XMP, IPTC or profile: removed here, from
+        // the image every variant is made of, and again by each saver's `strip`.
+        var stripped: UnsafeMutablePointer<VipsImage>?
+        guard briefing_vips_without_metadata(converted, &stripped) == 0, let stripped else { return .failure(.damaged(libvipsError())) }
+        defer { g_object_unref(stripped) }
         // Into memory now: this is where the whole file is decoded and a damaged one fails.
-        guard let base = vips_image_copy_memory(converted) else { return .failure(.damaged(libvipsError())) }
+        guard let base = vips_image_copy_memory(stripped) else { return .failure(.damaged(libvipsError())) }
         defer { g_object_unref(base) }
 
         var variants: [ImageVariant] = []
@@ -94,7 +99,9 @@ enum ImageProcessor {
             let path = job.folder + "/" + file
             let status: Int32
             switch format {
-            case .webp: status = briefing_vips_save_webp(image, path, Int32(job.settings.webpQuality))
+            case .webp:
+                status = briefing_vips_save_webp(image, path, Int32(job.settings.webpQuality))
+                guard status != 0 || WebPMetadata.strip(path) else { return .failure(.cannotWrite("cannot remove the metadata of \(file)")) }
             case .avif: status = briefing_vips_save_avif(image, path, Int32(job.settings.avifQuality))
             case .jpeg:
                 // JPEG has no transparency: a transparent PNG's fallback is shown over white.

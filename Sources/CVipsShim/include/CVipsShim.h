@@ -24,6 +24,10 @@ int briefing_vips_resize(VipsImage *in, VipsImage **out, double scale);
 /// `in` as 8-bit sRGB (from CMYK, 16-bit, greyscale or another space), alpha kept.
 int briefing_vips_to_srgb8(VipsImage *in, VipsImage **out);
 
+/// `in` with every metadata item removed (EXIF, XMP, IPTC, ICC profile, comments, everything but the header's
+/// size and format): savers' `strip` is not enough on its own, bookworm's WebP saver wrote EXIF, XMP and ICC anyway.
+int briefing_vips_without_metadata(VipsImage *in, VipsImage **out);
+
 /// `in` without alpha, over white.
 int briefing_vips_flatten_white(VipsImage *in, VipsImage **out);
 
