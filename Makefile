@@ -139,7 +139,7 @@ bench-growth: build bench-deps
 bench-smoke: deps bench-deps
 	$(SWIFT_BUILD) --product briefing
 	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_SETTLE=0 BENCH_DIR=.build/bench-smoke \
-		BENCH_PHOTOS="2 3" BENCH_PHOTO_SIZE=600x400 python3 scripts/bench/run.py
+		BENCH_PHOTOS="1 2" BENCH_PHOTO_SIZE=600x400 python3 scripts/bench/run.py
 	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_DIR=.build/bench-smoke BENCH_MEMORY_DIR=.build/bench-smoke python3 scripts/bench/growth.py
 
 # `make fuzz`: the fuzz targets (Sources/Fuzz*) built with libFuzzer and AddressSanitizer in .build-fuzz, each run for
