@@ -158,6 +158,67 @@ import Testing
     }
 }
 
+/// What a failing decoder costs: that image, reported at its file, and nothing else.
+@Suite struct ImageWorkerFaultTests {
+    /// A stand-in worker that says it is ready (an empty frame), then does `then` when the image arrives.
+    static func worker(_ then: String, in folder: URL) throws -> URL {
+        let script = folder.appendingPathComponent("worker-\(UUID().uuidString).sh")
+        try "#!/bin/sh\nprintf '\\000\\000\\000\\000'\nhead -c 40 >/dev/null\n\(then)\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        return script
+    }
+
+    static let cases: [(name: String, script: String, error: String)] = [
+        ("crash", "kill -SEGV $$", "content/media/portrait.jpg:1:1: error: the image decoder crashed (signal 11) on this file: export it again from the original"),
+        ("hang", "exec sleep 30", "content/media/portrait.jpg:1:1: error: image took longer than 1 s to process and was stopped: scale it down or save it again"),
+    ]
+
+    @Test(arguments: cases.map(\.name))
+    func aFailingWorkerFailsThatImageOnly(_ name: String) throws {
+        let fault = Self.cases.first { $0.name == name }!
+        let site = try FixtureSite(BadImageTests.site)
+        defer { site.delete() }
+        try site.write("media/portrait.jpg", try ImageFixtures.jpeg(width: 64, height: 48))
+        var options = site.options
+        options.images.worker = try Self.worker(fault.script, in: site.root)
+        options.images.settings.deadline = .seconds(1)
+        do {
+            try SiteBuilder.build(options)
+            Issue.record("the build succeeded")
+        } catch .content(let failure) {
+            #expect(failure.diagnostics.map(\.description) == [fault.error])
+        } catch {
+            Issue.record("\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: site.output.path))
+        // Nothing half-made is left in the cache.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.imageCache.path).filter { $0 != ".lock" }.isEmpty)
+    }
+}
+
+/// The preview's session: a saved photograph is processed on its own and the pages showing it change.
+@Suite struct ImagePreviewTests {
+    @Test func aReplacedPhotoIsProcessedAndItsPagesChange() throws {
+        let site = try ImageBuildTests.site()
+        defer { site.delete() }
+        let session = SiteSession(options: site.options)
+        try session.build(changedSources: [])
+        let photo = site.root.appendingPathComponent("content/media/putin.jpg")
+        try ImageFixtures.jpeg(width: 900, height: 1200, seed: 9).write(to: photo)
+        let report = try session.build(changedSources: [photo.path])
+        #expect(report.write.changedPaths.contains("people/vladimir-putin/index.html"))
+        #expect(report.write.changedPaths.contains("index.html"))
+        #expect(report.write.changedPaths.contains { $0.hasPrefix("media/putin.") && $0.hasSuffix(".900.webp") })
+        #expect(!report.write.changedPaths.contains("timeline/offer/index.html"))
+        // The same site a full build makes.
+        let fromSession = site.snapshot()
+        try FileManager.default.removeItem(at: site.output)
+        try site.build()
+        #expect(site.snapshot().keys.sorted() == fromSession.keys.sorted())
+        #expect(site.snapshot().filter { $0.key != ".briefing-output" } == fromSession.filter { $0.key != ".briefing-output" })
+    }
+}
+
 /// The size in a JPEG's frame header.
 func jpegSize(_ data: Data) -> (Int, Int)? {
     jpegFrame(data).map { ($0.width, $0.height) }
