@@ -9,8 +9,8 @@ is built by briefing and by Hugo with an equivalent template: every photograph m
 
 For each tool, alternating, in one run: the first build (empty caches), a rebuild after editing one quote, and a
 rebuild after replacing one photograph; wall time, CPU time and peak RSS (of the process and its workers) each.
-briefing's text-edit rebuild is set beside a first build of the same briefing with no images at all (the goal: within
-10 %), and `exiftool -a -G1` counts the output files of each tool that still carry EXIF, XMP, IPTC or GPS fields.
+briefing's text-edit rebuild is set beside the rebuild after the same edit of the same briefing with no images at
+all (the goal: within 10 %), and `exiftool -a -G1` counts the output files of each tool that still carry EXIF, XMP, IPTC or GPS fields.
 """
 import hashlib
 import json
@@ -175,11 +175,12 @@ def measure(count, size, work_root, runs):
         return run(command, folder, env)
 
     quote = os.path.join(folder, "content", "quotes", "quote-0.md")
+    text_only_quote = os.path.join(folder, "content-text-only", "quotes", "quote-0.md")
     hugo_quote = os.path.join(folder, "hugo", "content", "quotes", "quote-0.md")
-    photo = os.path.join(folder, "content", "media", "photo-1.jpg")
-    hugo_photo = os.path.join(folder, "hugo", "assets", "media", "photo-1.jpg")
+    photo = os.path.join(folder, "content", "media", "photo-0.jpg")
+    hugo_photo = os.path.join(folder, "hugo", "assets", "media", "photo-0.jpg")
     replacement = os.path.join(folder, "originals", f"photo-{count}.jpg")
-    original_photo = os.path.join(folder, "originals", "photo-1.jpg")
+    original_photo = os.path.join(folder, "originals", "photo-0.jpg")
     results = {name: [] for name in ("ours-first", "ours-text", "ours-photo", "hugo-first", "hugo-text", "hugo-photo", "ours-text-only")}
     for index in range(runs):
         ours_out, ours_cache = os.path.join(outputs, f"briefing-{index}"), os.path.join(outputs, f"briefing-cache-{index}")
@@ -193,10 +194,12 @@ def measure(count, size, work_root, runs):
         results["hugo-first"].append(timed(hugo, hugo_env))
         text_only = [harness.BRIEFING, "build", "--content", os.path.join(folder, "content-text-only"), "--assets", assets,
                      "--output", os.path.join(outputs, f"text-only-{index}"), "--image-cache", os.path.join(outputs, f"text-only-cache-{index}")]
-        results["ours-text-only"].append(timed(text_only))
-        for path in (quote, hugo_quote):
+        timed(text_only)
+        for path in (quote, text_only_quote, hugo_quote):
             with open(path, "a") as out:
                 out.write(f"\nEdited for the benchmark ({index}).\n")
+        # The same edit in the same briefing without images: what the text-edit rebuild is held to.
+        results["ours-text-only"].append(timed(text_only))
         results["ours-text"].append(timed(ours))
         results["hugo-text"].append(timed(hugo, hugo_env))
         for path in (photo, hugo_photo):
@@ -206,7 +209,7 @@ def measure(count, size, work_root, runs):
         # Back as generated, for the next run.
         for path in (photo, hugo_photo):
             shutil.copyfile(original_photo, path)
-        for path in (quote, hugo_quote):
+        for path in (quote, text_only_quote, hugo_quote):
             text = open(path).read()
             with open(path, "w") as out:
                 out.write(text.split("\nEdited for the benchmark")[0])
@@ -251,7 +254,7 @@ def main():
             (ow, oc, om), (hw, hc, hm) = r[f"ours-{key}"], r[f"hugo-{key}"]
             print(f"| {count} | {label} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB "
                   f"| {ow / hw:.3f} | {om / hm:.2f} |", flush=True)
-    print("\n| photos | text-edit rebuild | same briefing, no images, first build | ratio | image files with EXIF/XMP/IPTC: sources | briefing | Hugo |")
+    print("\n| photos | text-edit rebuild | same edit, same briefing without images | ratio | image files with EXIF/XMP/IPTC: sources | briefing | Hugo |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for count, (r, _) in measured.items():
         (tw, _, _), (nw, _, _) = r["ours-text"], r["ours-text-only"]

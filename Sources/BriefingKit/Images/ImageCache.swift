@@ -37,7 +37,8 @@ struct ImageCache: Sendable {
 
     func entryPath(id: String, key: String) -> String { path + "/" + Self.entryName(id: id, key: key) }
 
-    /// What the cache holds for `id` with `key`, if every variant is there.
+    /// What the cache holds for `id` with `key`. `info.txt` is written last, into a folder that is renamed into place
+    /// whole and never changed after, so its presence says every variant is there.
     func lookup(id: String, key: String) -> ProcessedImage? {
         let entry = entryPath(id: id, key: key)
         guard let text = try? String(contentsOfFile: entry + "/" + Self.infoName, encoding: .utf8) else { return nil }
@@ -47,9 +48,7 @@ struct ImageCache: Sendable {
         for fields in lines.dropFirst() {
             guard fields.count == 4, let format = VariantFormat(rawValue: fields[1]), let variantWidth = Int(fields[2]),
                   let variantHeight = Int(fields[3]) else { return nil }
-            let variant = ImageVariant(name: fields[0], format: format, width: variantWidth, height: variantHeight)
-            guard FileManager.default.fileExists(atPath: entry + "/" + variant.fileName) else { return nil }
-            variants.append(variant)
+            variants.append(ImageVariant(name: fields[0], format: format, width: variantWidth, height: variantHeight))
         }
         return ProcessedImage(width: width, height: height, variants: variants)
     }

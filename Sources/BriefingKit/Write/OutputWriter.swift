@@ -67,12 +67,15 @@ enum OutputWriter {
                 }
                 return writeFile(target, bytes) ? true : nil
             }
-            let linked = linking.concurrentMap { file -> Bool? in
-                guard staging.makeFolder(OutputWriter.folder(of: file.path)), place(file.source, at: stagingPath + file.path) else { return nil }
-                return !(hasOldSite && FileManager.default.fileExists(atPath: outputPath + file.path))
+            let linked = linking.concurrentMap { file -> Bool in
+                staging.makeFolder(OutputWriter.folder(of: file.path)) && place(file.source, at: stagingPath + file.path)
+            }
+            if let failed = zip(linking, linked).first(where: { !$0.1 })?.0 {
+                throw OutputError("cannot link \(failed.source) into \(staging.url.appendingPathComponent(failed.path).path): "
+                    + "delete the image cache folder and build again")
             }
             staging.stopMakingFolders()
-            for (path, outcome) in zip(paths + linking.map(\.path), outcomes + linked) {
+            for (path, outcome) in zip(paths, outcomes) {
                 switch outcome {
                 case .none: throw OutputError("cannot write \(staging.url.appendingPathComponent(path).path)")
                 case .some(true):
@@ -96,10 +99,20 @@ enum OutputWriter {
             throw OutputError("cannot write the site: \(error.localizedDescription)")
         }
 
+        // A linked file is named after its bytes: one the old site has is unchanged.
+        let oldPaths = fileManager.fileExists(atPath: output.path) ? Set(ContentLoader.listFiles(in: output)) : []
+        for file in linking {
+            if oldPaths.contains(file.path) {
+                report.unchanged += 1
+            } else {
+                report.written += 1
+                report.changedPaths.append(file.path)
+            }
+        }
         report.changedPaths.sort()
         if fileManager.fileExists(atPath: output.path) {
             let newPaths = Set(paths + linking.map(\.path))
-            let removedPaths = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }
+            let removedPaths = oldPaths.filter { !newPaths.contains($0) }.sorted()
             report.removed = removedPaths.count
             report.changedPaths = (report.changedPaths + removedPaths).sorted()
             // One atomic exchange: at every instant the output path names a whole site, old or new.
