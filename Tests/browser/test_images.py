@@ -152,8 +152,19 @@ def test_no_output_file_carries_gps_camera_or_iptc_fields(image_site):
     assert not carrying, json.dumps(carrying, indent=1)[:3000]
 
 
-def test_screenshots_of_pages_with_images(browser, image_server, screenshots):
+@pytest.fixture(scope="module")
+def image_screenshots(screenshots) -> Path:
+    """A folder beside the other screenshots (`test_site.py` counts the files in theirs)."""
+    folder = screenshots.parent / (screenshots.name + "-images")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def test_screenshots_of_pages_with_images(browser, image_server, image_screenshots):
     """Written for review, not compared: images-<page>-375.png and -1280.png, and the person page dark and in print."""
+    screenshots = image_screenshots
     try:
         for name, page in (("overview", "index.html"), ("person", "people/ada-example/index.html"), ("people", "people/index.html"),
                            ("event", "timeline/summit/index.html"), ("timeline", "timeline/index.html")):
