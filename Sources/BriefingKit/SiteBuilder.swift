@@ -246,10 +246,12 @@ public enum SiteBuilder {
         let jobs = renderer.pageJobs()
         let pagePaths = jobs.map(\.path)
         // The large files first, so they do not hold up the end of the build.
-        let made: [(path: String, make: @Sendable () -> OutputFile)] = [
+        let published: [(path: String, make: @Sendable () -> OutputFile)] = [
             ("data.json", publishing.data), ("feed.xml", publishing.feed), ("robots.txt", publishing.robots),
             ("sitemap.xml", { publishing.sitemap(pages: pagePaths) }),
         ]
+        let served = published.map(\.path) + assets.map(\.path) + pagePaths
+        let made = published + HostFiles(baseURL: site.config.baseURL).files(paths: served)
         let paths = made.map(\.path) + assets.map(\.path) + pagePaths
         let record = BuildRecord(stamp: stamp, entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
                                  pages: jobs.count, files: paths.count)
