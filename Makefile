@@ -4,7 +4,7 @@
 SWIFT ?= swift
 # Every build uses the versions in Package.resolved, the ones the tests passed with; it never resolves anew.
 SWIFT_BUILD = $(SWIFT) build --force-resolved-versions
-APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev
+APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev zlib1g-dev libbrotli-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/briefing
 # The release executable carries the Swift runtime and Foundation inside it: no dynamic linking of them at the start
@@ -19,7 +19,7 @@ all: site
 # cmark-gfm's core-extensions header ships only with the -extensions package, so check for both; the briefing
 # executable links jemalloc (Package.swift says why).
 deps:
-	@if ! pkg-config --exists libcmark-gfm jemalloc 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
+	@if ! pkg-config --exists libcmark-gfm jemalloc zlib libbrotlienc 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
 		echo "Installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
