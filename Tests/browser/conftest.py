@@ -135,3 +135,7 @@ def screenshots() -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     return folder
+
+
+# The real web servers (nginx, Apache) and the builds they serve, for test_hosts.py and any other module.
+from hosting import apache, host_ports, hosted, hosted_builds, hosting_folder, nginx, system_state_before  # noqa: E402, F401
