@@ -55,6 +55,20 @@ import Testing
         #expect(plain == (try Data(contentsOf: site.output.appendingPathComponent("index.html"))))
     }
 
+    @Test func theStylesheetIsCompressedHarderThanThePages() throws {
+        let site = try FixtureSite(FixtureSite.full)
+        defer { site.delete() }
+        try SiteBuilder.build(precompressing(site))
+        let files = site.snapshot()
+        let stylesheet = try #require(files.keys.first { $0.hasPrefix("assets/style.") && $0.hasSuffix(".css") })
+        let css = try #require(files[stylesheet]), page = try #require(files["index.html"])
+        #expect(files[stylesheet + ".br"] == Brotli.compress(css, quality: 11))
+        #expect(files[stylesheet + ".gz"] == Gzip.compress(css, level: 9))
+        #expect(try #require(files[stylesheet + ".br"]).count < Brotli.compress(css, quality: 5)!.count)
+        #expect(files["index.html.br"] == Brotli.compress(page, quality: 5))
+        #expect(files["index.html.gz"] == Gzip.compress(page, level: 6))
+    }
+
     @Test func twoBuildsWriteTheSameCopies() throws {
         let first = try FixtureSite(FixtureSite.full)
         let second = try FixtureSite(FixtureSite.full)

@@ -3,19 +3,18 @@ import Foundation
 
 // The only file that calls the brotli library.
 
-/// Brotli (RFC 7932) through Debian's libbrotlienc, at its highest quality, in its mode for UTF-8 text.
+/// Brotli (RFC 7932) through Debian's libbrotlienc, in its mode for UTF-8 text, with a 4 MB window.
 enum Brotli {
-    private static let quality: Int32 = 11
     private static let window: Int32 = 22
 
-    /// `brotli 1.0.9 quality 11 window 22`: what a file compressed by this build depends on.
+    /// `brotli 1.0.9 window 22`: what a file compressed by this build depends on, besides the quality.
     static let settings: String = {
         let version = BrotliEncoderVersion()
-        return "brotli \(version >> 24).\((version >> 12) & 0xFFF).\(version & 0xFFF) quality \(quality) window \(window)"
+        return "brotli \(version >> 24).\((version >> 12) & 0xFFF).\(version & 0xFFF) window \(window)"
     }()
 
-    /// `data` compressed; nil if the library fails (it fails only when out of memory).
-    static func compress(_ data: Data) -> Data? {
+    /// `data` compressed at `quality` (0 to 11); nil if the library fails (it fails only when out of memory).
+    static func compress(_ data: Data, quality: Int32) -> Data? {
         var size = BrotliEncoderMaxCompressedSize(data.count)
         guard size > 0 else { return nil }
         var output = Data(count: size)

@@ -86,10 +86,10 @@ enum OutputWriter {
                 guard precompress, Precompression.applies(to: path, size: bytes.count) else { return outcome }
                 if reusesCompressed, !outcome.written {
                     // The same bytes under the same settings compress to the same copies, or to none worth keeping.
-                    outcome.reusedVariants = Precompression.encodings.map(\.suffix).filter { link(previous + $0, target + $0) == 0 }
+                    outcome.reusedVariants = Precompression.suffixes.filter { link(previous + $0, target + $0) == 0 }
                     return outcome
                 }
-                for (suffix, compressed) in Precompression.variants(of: bytes) {
+                for (suffix, compressed) in Precompression.variants(of: bytes, at: path) {
                     guard writeFile(target + suffix, compressed) else { return nil }
                     outcome.writtenVariants.append(suffix)
                 }
@@ -173,7 +173,7 @@ enum OutputWriter {
                 return nil
             }
             // Compressed copies of the old bytes would be served in place of the new ones.
-            for encoding in Precompression.encodings { unlink(target + encoding.suffix) }
+            for suffix in Precompression.suffixes { unlink(target + suffix) }
             return true
         }
         for (file, outcome) in zip(files, outcomes) {
