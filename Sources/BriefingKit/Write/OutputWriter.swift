@@ -84,9 +84,9 @@ enum OutputWriter {
                     return nil
                 }
                 guard precompress, Precompression.applies(to: path, size: bytes.count) else { return outcome }
-                if reusesCompressed, !outcome.written {
-                    // The same bytes under the same settings compress to the same copies, or to none worth keeping.
-                    outcome.reusedVariants = Precompression.suffixes.filter { link(previous + $0, target + $0) == 0 }
+                // The same bytes under the same settings compress to the same copies, or to none worth keeping.
+                if reusesCompressed, !outcome.written, let reused = linkCompressedCopies(of: previous, to: target) {
+                    outcome.reusedVariants = reused
                     return outcome
                 }
                 for (suffix, compressed) in Precompression.variants(of: bytes, at: path) {
@@ -150,6 +150,21 @@ enum OutputWriter {
         }
         try? fileManager.removeItem(at: retired)
         return report
+    }
+
+    /// Links the compressed copies the old site has of `previous` (a file whose bytes did not change) beside `target`,
+    /// and returns their suffixes; nil if one exists but cannot be linked, so that the file is compressed anew.
+    private static func linkCompressedCopies(of previous: String, to target: String) -> [String]? {
+        var linked: [String] = []
+        for suffix in Precompression.suffixes {
+            if link(previous + suffix, target + suffix) == 0 {
+                linked.append(suffix)
+            } else if errno != ENOENT {
+                for done in linked { unlink(target + done) }
+                return nil
+            }
+        }
+        return linked
     }
 
     /// Replaces some files of a site this writer wrote before, each on its own: only files whose bytes changed are
