@@ -146,6 +146,22 @@ def stop(server: RunningServer):
             server.process.wait()
 
 
+def serving(name: str, command: list[str], state: Path, ports: dict[str, int], hosted_builds: dict):
+    """Starts the server (unprivileged), waits until it listens on every port, yields it with the site it serves on
+    each, and stops it however the session ends. Its output goes to stdout.log in its folder."""
+    with open(state / "stdout.log", "w") as output:
+        process = subprocess.Popen(unprivileged(command), stdout=output, stderr=subprocess.STDOUT)
+    server = RunningServer(name, process, state)
+    try:
+        wait_until_listening(server, list(ports.values()))
+        server.sites = {placement: HostedSite(name, placement, f"http://127.0.0.1:{port}{'/' if placement == 'root' else SUB_PATH}",
+                                              *hosted_builds[placement])
+                        for placement, port in ports.items()}
+        yield server
+    finally:
+        stop(server)
+
+
 def snapshot_system_state() -> dict:
     """Each file under SYSTEM_STATE with its size and modification time."""
     found = {}
@@ -247,17 +263,8 @@ http {{
     (state / "empty").mkdir()
     nginx_binary = shutil.which("nginx") or "/usr/sbin/nginx"
     # The error log named on the command line is the one used until the configuration is read.
-    process = subprocess.Popen(unprivileged([nginx_binary, "-e", str(state / "error.log"), "-p", str(state), "-c", str(state / "nginx.conf"),
-                                             "-g", "daemon off;"]), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    server = RunningServer("nginx", process, state)
-    try:
-        wait_until_listening(server, [root_port, sub_port])
-        server.sites = {placement: HostedSite("nginx", placement, f"http://127.0.0.1:{port}{'/' if placement == 'root' else SUB_PATH}",
-                                              *hosted_builds[placement])
-                        for placement, port in (("root", root_port), ("sub-path", sub_port))}
-        yield server
-    finally:
-        stop(server)
+    yield from serving("nginx", [nginx_binary, "-e", str(state / "error.log"), "-p", str(state), "-c", str(state / "nginx.conf"),
+                                 "-g", "daemon off;"], state, {"root": root_port, "sub-path": sub_port}, hosted_builds)
 
 
 @pytest.fixture(scope="session")
@@ -310,17 +317,8 @@ Header always set LinkChecker allow
 </VirtualHost>
 """)
     apache_binary = shutil.which("apache2") or "/usr/sbin/apache2"
-    process = subprocess.Popen(unprivileged([apache_binary, "-f", str(state / "apache2.conf"), "-DFOREGROUND"]),
-                               stdout=open(state / "stdout.log", "w"), stderr=subprocess.STDOUT)
-    server = RunningServer("apache", process, state)
-    try:
-        wait_until_listening(server, [root_port, sub_port])
-        server.sites = {placement: HostedSite("apache", placement, f"http://127.0.0.1:{port}{'/' if placement == 'root' else SUB_PATH}",
-                                              *hosted_builds[placement])
-                        for placement, port in (("root", root_port), ("sub-path", sub_port))}
-        yield server
-    finally:
-        stop(server)
+    yield from serving("apache", [apache_binary, "-f", str(state / "apache2.conf"), "-DFOREGROUND"], state,
+                       {"root": root_port, "sub-path": sub_port}, hosted_builds)
 
 
 @pytest.fixture(scope="session", params=[(server, placement) for server in SERVERS for placement in PLACEMENTS],
