@@ -50,6 +50,19 @@ import Testing
         #expect(!headers.contains("/assets/*"))
     }
 
+    @Test func headersStayWithinCloudflaresHundredRules() throws {
+        var files = FixtureSite.full
+        for number in 1...100 { files["pages/page-\(number).md"] = "---\ntitle: Page \(number)\n---\n" }
+        let site = try FixtureSite(files)
+        defer { site.delete() }
+        try site.build()
+        let headers = try site.page("_headers")
+        let rules = headers.split(separator: "\n").filter { $0.hasPrefix("/") }
+        // Only the fingerprinted assets keep a rule; everything else gets the hosts' own revalidation.
+        #expect(rules.count == 3, "\(rules)")
+        #expect(rules.allSatisfy { HostFiles.isFingerprinted(String($0.dropFirst())) })
+    }
+
     @Test func aSiteAtTheRootHasNoRedirects() throws {
         let site = try FixtureSite(FixtureSite.full)
         defer { site.delete() }

@@ -16,6 +16,8 @@ struct HostFiles: Sendable {
     }
 
     static let immutable = "public, max-age=31536000, immutable"
+    /// The most rules Cloudflare Pages reads from `_headers`.
+    static let ruleLimit = 100
     static let revalidated = "no-cache"
 
     /// Whether `path` is an asset named after its contents (`assets/style.1a2b3c4d5e.css`): its URL changes when its
@@ -74,7 +76,7 @@ struct HostFiles: Sendable {
         RewriteCond %{REQUEST_FILENAME}.gz -f
         RewriteRule ^(.+)$ $1.gz [L]
         <FilesMatch "\\.(html|css|js|json|xml|txt|svg)(\\.br|\\.gz)?$">
-            Header append Vary Accept-Encoding
+            Header merge Vary Accept-Encoding
         </FilesMatch>
 
         # Assets named after their contents never change; everything else is checked with the server on every use.
@@ -117,6 +119,11 @@ struct HostFiles: Sendable {
         for path in revalidatedFiles.sorted() {
             revalidated.append("/" + path)
             if path == "index.html" { revalidated.append("/") }
+        }
+        // Cloudflare Pages reads at most 100 rules. Without theirs, both hosts send `max-age=0, must-revalidate` and an
+        // ETag, which comes to the same.
+        guard immutable.count + revalidated.count <= Self.ruleLimit else {
+            return OutputFile(path: "_headers", contents: Data(text.utf8))
         }
         for rule in revalidated.sorted() {
             text += "\(rule)\n  Cache-Control: \(Self.revalidated)\n"
