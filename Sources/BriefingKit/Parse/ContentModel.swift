@@ -14,6 +14,8 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
     public var rawHTML: Bool?
     /// How many quotes or events a list page shows before the list continues on a next page.
     public var pageSize: Int?
+    /// Write compressed copies of the text files beside them (`briefing build --precompress`).
+    public var precompress: Bool?
 
     public static let defaultPageSize = 100
 
@@ -23,6 +25,7 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
         case asOf = "as_of"
         case rawHTML = "raw_html"
         case pageSize = "page_size"
+        case precompress
     }
     static let kindName = "site.yaml"
     static let hasEditorialFields = false
