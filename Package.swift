@@ -19,6 +19,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Precompressed copies of the output (`briefing build --precompress`): the system's zlib and Debian's brotli encoder.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
         // libvips for images: the system library, and a small C target wrapping its variadic calls, which Swift cannot make.
         .systemLibrary(
             name: "CVips",
@@ -33,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "BriefingKit",
-            dependencies: ["CCmarkGFM", "CVips", "CVipsShim", "Templates", "Yams"]
+            dependencies: ["CBrotli", "CCmarkGFM", "CVips", "CVipsShim", "CZlib", "Templates", "Yams"]
         ),
         .target(
             name: "BriefingServer",

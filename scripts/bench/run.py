@@ -257,6 +257,9 @@ def main():
         print(f"| {size:,} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {fw:.2f} s | {nw:.3f} s "
               f"| {r['reload']:.0f} ms | {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
     print_scaling(measured)
+    # Publishing: what a reader downloads, and what --precompress adds to a build (scripts/bench/hosts.py).
+    import hosts
+    hosts.report(sizes)
     # Only now: deleting one size's folders would slow the next size's runs.
     for size in sizes:
         remove_outputs(os.path.join(WORK, f"site-{size}", "runs"))

@@ -14,6 +14,8 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
     public var rawHTML: Bool?
     /// How many quotes or events a list page shows before the list continues on a next page.
     public var pageSize: Int?
+    /// Write compressed copies of the text files beside them (`briefing build --precompress`).
+    public var precompress: Bool?
     /// The image of link previews for pages that have none of their own: an image id in `media/`.
     public var image: String?
 
@@ -25,6 +27,7 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
         case asOf = "as_of"
         case rawHTML = "raw_html"
         case pageSize = "page_size"
+        case precompress
     }
     static let kindName = "site.yaml"
     static let hasEditorialFields = false
