@@ -154,6 +154,23 @@ import Testing
         }
     }
 
+    /// Crops keep the sidecar's focus point: on a picture black on the left and white on the right, a square crop
+    /// focused far right is white, one focused far left black.
+    @Test(arguments: [("0.9, 0.5", 255.0), ("0.1, 0.5", 0.0)])
+    func cropsKeepTheFocusPoint(_ focus: String, _ mean: Double) throws {
+        var files = FixtureSite.minimal
+        files["people/vladimir-putin.md"] = "---\nname: Vladimir Putin\nrole: President of Russia\nimage: halves\n---\n"
+        files["media/halves.yaml"] = ImageFixtures.sidecar(extra: "focus: \"\(focus)\"\n")
+        let site = try FixtureSite(files)
+        defer { site.delete() }
+        try site.write("media/halves.jpg", try ImageFixtures.halfBlackHalfWhite())
+        try site.build()
+        let media = site.output.appendingPathComponent("media")
+        let square = try #require(try FileManager.default.contentsOfDirectory(atPath: media.path).first { $0.hasSuffix(".square-160.jpg") })
+        let average = try #require(Double(try ImageFixtures.vipsOutput(["avg", media.appendingPathComponent(square).path])))
+        #expect(abs(average - mean) < 8, "mean \(average) of the crop focused at \(focus)")
+    }
+
     @Test func checkWarnsOfAnImageNoPageShows() throws {
         var files = FixtureSite.minimal
         files["media/spare.yaml"] = ImageFixtures.sidecar()

@@ -17,6 +17,32 @@ enum ImageFixtures {
         return process.terminationStatus
     }
 
+    /// What `vips` prints for `arguments`, e.g. `avg FILE`: the mean of its pixels.
+    static func vipsOutput(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/vips")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A JPEG of `width` × `height` whose left half is black and right half white.
+    static func halfBlackHalfWhite(width: Int = 600, height: Int = 200) throws -> Data {
+        let folder = try workFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try vips(["black", "black.v", String(width / 2), String(height), "--bands", "3"], in: folder)
+        try vips(["cast", "black.v", "left.v", "uchar"], in: folder)
+        try vips(["linear", "black.v", "right.v", "1", "255", "--uchar"], in: folder)
+        try vips(["join", "left.v", "right.v", "both.v", "horizontal"], in: folder)
+        try vips(["copy", "both.v", "out.jpg[Q=95]"], in: folder)
+        return try Data(contentsOf: folder.appendingPathComponent("out.jpg"))
+    }
+
     /// A scratch folder for making pictures.
     static func workFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("briefing-images-\(UUID().uuidString)")
