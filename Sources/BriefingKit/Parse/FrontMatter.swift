@@ -32,19 +32,27 @@ struct FieldLines: Sendable, Hashable {
     }
 }
 
-/// A front matter type: its keys are the only ones an editor may write.
+/// A front matter type: the fields its descriptors list are the only ones an editor may write.
 protocol FrontMatterFields: Decodable {
-    associatedtype CodingKeys: CodingKey & CaseIterable
+    associatedtype CodingKeys: FieldKey
     /// What the error messages call this kind of entry, e.g. "a quote".
     static var kindName: String { get }
-    /// Required text fields by key, to reject ones written but left empty.
-    var requiredText: [String: String] { get }
     /// Whether `draft`, `updated` and `corrections` may be written too.
     static var hasEditorialFields: Bool { get }
+    /// Every field, in the order files are written; `describedFields()`, kept once per type.
+    static var fields: [FieldDescriptor] { get }
 }
 
 extension FrontMatterFields {
     static var hasEditorialFields: Bool { true }
+
+    /// The descriptors of the type's own keys, then of the editorial ones where it takes them.
+    static func describedFields() -> [FieldDescriptor] {
+        CodingKeys.allCases.map(\.descriptor) + (hasEditorialFields ? EditorialFields.CodingKeys.allCases.map(\.descriptor) : [])
+    }
+
+    /// The keys that may be written.
+    static var allowedKeys: [String] { fields.map(\.key) }
 }
 
 enum FrontMatterParser {
@@ -111,7 +119,7 @@ enum FrontMatterParser {
     /// Its values are scalars and lists of scalars, never more than `nestingLimit` deep.
     static func decodeSimple<Fields: FrontMatterFields>(_ type: Fields.Type, yaml: String, path: String, firstLine: Int) -> FrontMatter<Fields>? {
         guard let parsed = SimpleYAML.parse(yaml) else { return nil }
-        let allowed = allowedKeys(Fields.self)
+        let allowed = Fields.allowedKeys
         var lines = FieldLines(path: path, start: max(1, firstLine - 1))
         var fields: [String: SimpleYAML.Value] = [:]
         // As `withinBudget` counts them: the mapping, each key and value, each list item.
@@ -131,7 +139,8 @@ enum FrontMatterParser {
         let root = SimpleYAMLDecoder(value: .fields(fields))
         guard let decoded = try? Fields(from: root),
               let editorial = Fields.hasEditorialFields ? try? EditorialFields(from: root) : EditorialFields(),
-              emptyRequiredStrings(in: decoded, lines: lines).isEmpty, uncorrected(editorial, lines: lines).isEmpty
+              emptyRequiredText(Fields.self, lines: lines, value: { fields[$0].flatMap(\.scalarText) }).isEmpty,
+              uncorrected(editorial, lines: lines).isEmpty
         else { return nil }
         return FrontMatter(fields: decoded, editorial: editorial, lines: lines)
     }
@@ -175,7 +184,7 @@ enum FrontMatterParser {
 
         var lines = FieldLines(path: path, start: startOfFrontMatter.line)
         var problems: [Diagnostic] = []
-        let allowed = allowedKeys(Fields.self)
+        let allowed = Fields.allowedKeys
         for (keyNode, valueNode) in mapping {
             let key = keyNode.string ?? ""
             lines.keys[key] = at(keyNode.mark)
@@ -190,7 +199,7 @@ enum FrontMatterParser {
         do {
             let fields = try decoder.decode(Fields.self, from: root)
             let editorial = Fields.hasEditorialFields ? try decoder.decode(EditorialFields.self, from: root) : EditorialFields()
-            problems += emptyRequiredStrings(in: fields, lines: lines)
+            problems += emptyRequiredText(Fields.self, lines: lines, value: { mapping[$0]?.scalar?.string })
             problems += uncorrected(editorial, lines: lines)
             return problems.isEmpty ? .success(FrontMatter(fields: fields, editorial: editorial, lines: lines)) : .failure(BuildFailure(problems))
         } catch let error as DecodingError {
@@ -332,10 +341,6 @@ enum FrontMatterParser {
         return true
     }
 
-    private static func allowedKeys<Fields: FrontMatterFields>(_ type: Fields.Type) -> [String] {
-        Fields.CodingKeys.allCases.map(\.stringValue) + (Fields.hasEditorialFields ? EditorialFields.CodingKeys.allCases.map(\.stringValue) : [])
-    }
-
     private static func uncorrected(_ editorial: EditorialFields, lines: FieldLines) -> [Diagnostic] {
         (editorial.corrections ?? []).enumerated().compactMap { index, correction in
             guard isBlank(correction.note) else { return nil }
@@ -344,10 +349,12 @@ enum FrontMatterParser {
     }
 
     /// `name:` with nothing after it decodes as an empty string; an empty name is as missing as no name.
-    private static func emptyRequiredStrings(in fields: some FrontMatterFields, lines: FieldLines) -> [Diagnostic] {
-        fields.requiredText.sorted { $0.key < $1.key }.compactMap { key, value in
-            guard isBlank(value) else { return nil }
-            return Diagnostic(lines.location(key), "field '\(key)' must not be empty")
+    /// `value`: the text written for a key, if it was written as a single value.
+    private static func emptyRequiredText<Fields: FrontMatterFields>(_ type: Fields.Type, lines: FieldLines,
+                                                                    value: (String) -> String?) -> [Diagnostic] {
+        Fields.fields.filter { $0.isRequired && $0.isText }.sorted { $0.key < $1.key }.compactMap { field in
+            guard let text = value(field.key), isBlank(text) else { return nil }
+            return Diagnostic(lines.location(field.key), "field '\(field.key)' must not be empty")
         }
     }
 

@@ -12,6 +12,8 @@ import Synchronization
 public final class SiteSession: Sendable {
     public let options: BuildOptions
     private let state = Mutex(State())
+    /// The last good build, for the editor's checks, which must not wait for a rebuild to finish.
+    let latest = Mutex<Built?>(nil)
 
     private struct State: Sendable {
         /// The last build that succeeded.
@@ -20,7 +22,7 @@ public final class SiteSession: Sendable {
         var pending: Set<String> = []
     }
 
-    private struct Built: Sendable {
+    struct Built: Sendable {
         var parsed: ParsedContent
         var site: Site
         var assetPaths: AssetPaths
@@ -61,7 +63,7 @@ public final class SiteSession: Sendable {
     }
 
     /// The kept worker, started on first use; nil when Markdown renders in process.
-    private func pool(for parsed: ParsedContent) -> MarkdownWorkerPool? {
+    func pool(for parsed: ParsedContent) -> MarkdownWorkerPool? {
         guard var settings = options.markdownWorkers else { return nil }
         return workerPool.withLock { pool in
             if let pool, pool.serves(contentFiles: parsed.resolver.contentFiles, options: parsed.markdownOptions) { return pool }
@@ -84,6 +86,7 @@ public final class SiteSession: Sendable {
             state.pending.formUnion(changedSources)
             let (built, report) = try rebuild(after: state.built, changed: state.pending)
             state = State(built: built, pending: [])
+            latest.withLock { $0 = built }
             return report
         }
     }
