@@ -319,7 +319,11 @@ public struct EntryDocument: Sendable {
         switch (field.type, normalised(value, field.type)) {
         case (.flag, .text(let text)):
             return "\(key): \(flag(text))\n"
-        case (.reference, .text(let text)), (.choice, .text(let text)), (.number, .text(let text)):
+        case (.number, .text(let text)):
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            let isNumber = !digits.isEmpty && digits.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            return "\(key): \(isNumber ? text : quoted(text))\n"
+        case (.reference, .text(let text)), (.choice, .text(let text)):
             return "\(key): \(plainOrQuoted(text))\n"
         case (_, .text(let text)):
             return "\(key): \(quoted(text))\n"
@@ -340,7 +344,9 @@ public struct EntryDocument: Sendable {
                 || byte == UInt8(ascii: "-")
         }
         let special = ["true", "false", "yes", "no", "on", "off", "y", "n", "null"]
-        guard plain, !text.hasPrefix("-"), !special.contains(text) else { return quoted(text) }
+        // All digits (a number to YAML) or digits and hyphens (a date) is text only in quotes.
+        let numeric = text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+        guard plain, !numeric, !text.hasPrefix("-"), !special.contains(text) else { return quoted(text) }
         return text
     }
 
