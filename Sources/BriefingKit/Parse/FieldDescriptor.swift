@@ -47,6 +47,15 @@ public struct FieldDescriptor: Sendable, Hashable {
         self.help = help
     }
 
+    /// Whether the value is words an editor writes (not an id, a date or a number): a ` #` in it is more likely part of
+    /// the text than a comment.
+    var takesFreeText: Bool {
+        switch type {
+        case .text, .longText, .url: return true
+        default: return false
+        }
+    }
+
     /// Whether the value is text the parser must find non-empty when the field is required.
     var isText: Bool {
         switch type {

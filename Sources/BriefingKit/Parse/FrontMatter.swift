@@ -153,11 +153,14 @@ enum FrontMatterParser {
         // libyaml puts the end of the text on a line of its own when the last line has no newline, so an error
         // found there would name a line the file does not have. The closing `---` follows front matter (firstLine > 1).
         let lastLine = firstLine + yaml.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } + (firstLine > 1 ? 1 : 0)
+        func place(_ line: Int, _ column: Int) -> SourceLocation {
+            let line = line + firstLine - 1
+            guard line <= lastLine else { return SourceLocation(path: path, line: lastLine, column: 1) }
+            return SourceLocation(path: path, line: line, column: max(1, column))
+        }
         func at(_ mark: Mark?) -> SourceLocation {
             guard let mark else { return startOfFrontMatter }
-            let line = mark.line + firstLine - 1
-            guard line <= lastLine else { return SourceLocation(path: path, line: lastLine, column: 1) }
-            return SourceLocation(path: path, line: line, column: max(1, mark.column))
+            return place(mark.line, mark.column)
         }
 
         if let line = lineNestedTooDeeply(yaml) {
@@ -169,7 +172,8 @@ enum FrontMatterParser {
         do {
             root = try Yams.compose(yaml: yaml, .default, .default, .utf8) ?? Node.mapping(Node.Mapping([]))
         } catch let error as YamlError {
-            return .failure([yamlDiagnostic(error, yaml: yaml, at: at) ?? Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
+            return .failure([yamlDiagnostic(error, yaml: yaml, firstLine: firstLine, at: at, place: place)
+                ?? Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
         } catch {
             return .failure([Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
         }
@@ -193,6 +197,9 @@ enum FrontMatterParser {
             }
             if !allowed.contains(key) {
                 problems.append(Diagnostic(at(keyNode.mark), "unknown field '\(key)' in \(Fields.kindName)\(didYouMean(key, in: allowed)); allowed fields: \(allowed.joined(separator: ", "))"))
+            } else if let mark = keyNode.mark, valueNode.scalar?.style == .plain, Fields.fields.contains(where: { $0.key == key && $0.takesFreeText }),
+                      let cut = YAMLMistakes.cutByComment(yaml, line: mark.line) {
+                problems.append(Diagnostic(place(cut.line, cut.column), cut.message))
             }
         }
 
@@ -218,16 +225,18 @@ enum FrontMatterParser {
 
     // MARK: - Errors
 
-    private static func yamlDiagnostic(_ error: YamlError, yaml: String, at: (Mark?) -> SourceLocation) -> Diagnostic? {
+    private static func yamlDiagnostic(_ error: YamlError, yaml: String, firstLine: Int, at: (Mark?) -> SourceLocation,
+                                       place: (Int, Int) -> SourceLocation) -> Diagnostic? {
         switch error {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
+            if let mistake = YAMLMistakes.behindSyntaxError(in: yaml, errorLine: mark.line, errorColumn: mark.column, problem: problem,
+                                                            firstLine: firstLine) {
+                return Diagnostic(place(mistake.line, mistake.column), mistake.message)
+            }
             let detail = context.map { "\($0.text) " } ?? ""
-            var message = "invalid YAML: \(detail)\(problem)"
-            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.indices.contains(mark.line - 1), lines[mark.line - 1].contains("\t") { message += " (indent with spaces, not tabs)" }
-            return Diagnostic(at(mark), message)
+            return Diagnostic(at(mark), "invalid YAML: \(detail)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return Diagnostic(at(context.mark), "duplicate field '\(duplicates.joined(separator: "', '"))': each field may appear once")
         case .reader(let problem, _, _, _):
@@ -259,6 +268,9 @@ enum FrontMatterParser {
             return Diagnostic(at(nil), "missing required field '\(field)' in \(kindName)")
         case .typeMismatch(let expected, let context):
             let found = node(for: context.codingPath)
+            if expected is Node.Sequence.Type, let scalar = found?.scalar, scalar.style == .plain, context.codingPath.count == 1 {
+                return Diagnostic(at(found?.mark), YAMLMistakes.listWithoutBrackets(key: name(context.codingPath), value: scalar.string))
+            }
             return Diagnostic(at(found?.mark), "field '\(name(context.codingPath))' must be \(describe(expected)), found \(describe(found))")
         case .valueNotFound(let expected, let context):
             let found = node(for: context.codingPath)
@@ -356,6 +368,25 @@ enum FrontMatterParser {
             guard let text = value(field.key), isBlank(text) else { return nil }
             return Diagnostic(lines.location(field.key), "field '\(field.key)' must not be empty")
         }
+    }
+
+    /// A double-quoted YAML string holding `text`.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value):
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 
     /// Whether `text` is empty once trimmed of whitespace and line breaks. Trimming converts the whole text to UTF-16
