@@ -109,7 +109,9 @@ enum EditorAssets {
       if (search) filterHome(search);
       if (!form) return;
 
-      const draftKey = "briefing-draft:" + (form.dataset.file || "new:" + form.action);
+      // `form.action` would be the buttons named "action": the attribute is the address.
+      const address = form.getAttribute("action");
+      const draftKey = "briefing-draft:" + (form.dataset.file || "new:" + address);
       const status = document.getElementById("live-status");
 
       // MARK: Pickers: type part of a name or an id, pick with the arrow keys and Enter, or with the mouse.
@@ -133,9 +135,12 @@ enum EditorAssets {
         if (labelID) listbox.setAttribute("aria-labelledby", labelID);
         else if (input.getAttribute("aria-label")) listbox.setAttribute("aria-label", input.getAttribute("aria-label"));
         wrapper.append(listbox);
-        input.setAttribute("role", "combobox");
+        // The ARIA 1.1 combobox: the wrapper is the combobox and owns the list; the text field inside controls it.
+        wrapper.setAttribute("role", "combobox");
+        wrapper.setAttribute("aria-haspopup", "listbox");
+        wrapper.setAttribute("aria-owns", listbox.id);
+        wrapper.setAttribute("aria-expanded", "false");
         input.setAttribute("aria-autocomplete", "list");
-        input.setAttribute("aria-expanded", "false");
         input.setAttribute("aria-controls", listbox.id);
         let shown = [];
         let active = -1;
@@ -160,14 +165,14 @@ enum EditorAssets {
           }));
           const open = shown.length > 0 && document.activeElement === input;
           listbox.hidden = !open;
-          input.setAttribute("aria-expanded", open ? "true" : "false");
+          wrapper.setAttribute("aria-expanded", open ? "true" : "false");
           if (active >= 0 && shown[active]) input.setAttribute("aria-activedescendant", listbox.id + "-" + active);
           else input.removeAttribute("aria-activedescendant");
         }
         function close() {
           active = -1;
           listbox.hidden = true;
-          input.setAttribute("aria-expanded", "false");
+          wrapper.setAttribute("aria-expanded", "false");
           input.removeAttribute("aria-activedescendant");
         }
         function choose(index) {
@@ -280,7 +285,6 @@ enum EditorAssets {
           dateLabel.textContent = "Correction " + number + ": date";
           const date = document.createElement("input");
           Object.assign(date, { type: "text", id: id + "-date", name: "corrections.date", placeholder: "2025-05-12", autocomplete: "off" });
-          date.inputMode = "numeric";
           datePair.append(dateLabel, date);
           const notePair = document.createElement("div");
           notePair.className = "pair";
@@ -374,7 +378,7 @@ enum EditorAssets {
         return data;
       }
       async function post(action) {
-        const response = await fetch(form.action, { method: "POST", body: formBody(action), credentials: "same-origin",
+        const response = await fetch(address, { method: "POST", body: formBody(action), credentials: "same-origin",
           headers: { "Content-Type": "application/x-www-form-urlencoded" } });
         if (!response.ok) throw new Error(response.status + " " + response.statusText);
         return response.json();
@@ -521,6 +525,8 @@ enum EditorAssets {
         if (action === "save" || action === "save-anyway") saveDraft();
       });
       if (document.getElementById("problems")) document.getElementById("problems").focus();
+      // The first check and preview at once, so the preview shows before any typing.
+      check();
     })();
 
     function filterHome(search) {

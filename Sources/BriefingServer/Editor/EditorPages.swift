@@ -68,6 +68,7 @@ enum EditorPages {
         <meta name="robots" content="noindex">
         <title>\(title) · briefing editor</title>
         <link rel="stylesheet" href="\(EditorRoutes.stylesheet)">
+        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
         <script src="\(EditorRoutes.script)" defer></script>
         </head>
         <body>
@@ -128,7 +129,7 @@ enum EditorPages {
             <h1>Edit the briefing</h1>
             \(flash)<form class="search" role="search" method="get" action="\(EditorRoutes.root)">
             <label for="q">Find an entry by title, name or file</label>
-            <div class="search-row"><input type="search" id="q" name="q" value="\(query)" autocomplete="off"> <button type="submit">Find</button></div>
+            <div class="search-row"><input type="search" id="q" name="q" value="\(query)"> <button type="submit">Find</button></div>
             </form>
             \(sections)
             """)
@@ -383,7 +384,7 @@ enum EditorPages {
                 <div class="field" id="field-\(key)" data-key="\(key)" data-type="date">
                 <label for="\(id)">\(label(descriptor))</label>
                 \(help(descriptor, id: id + "-help"))
-                <input type="text" id="\(id)" name="\(key)" value="\(text)" inputmode="numeric" autocomplete="off" spellcheck="false" \
+                <input type="text" id="\(id)" name="\(key)" value="\(text)" autocomplete="off" spellcheck="false" \
                 placeholder="2025-05-11" aria-describedby="\(id)-precision \(described)"\(invalid(problems))>
                 <p class="precision" id="\(id)-precision">\(precision(text))</p>
                 \(problemList(problems, id: id + "-problems"))
@@ -403,12 +404,11 @@ enum EditorPages {
                 """
         case .text, .url, .number:
             let type = descriptor.type == .url ? "url" : "text"
-            let mode: HTML = descriptor.type == .number ? " inputmode=\"numeric\"" : .empty
             return """
                 <div class="field" id="field-\(key)" data-key="\(key)" data-type="text">
                 <label for="\(id)">\(label(descriptor))</label>
                 \(help(descriptor, id: id + "-help"))
-                <input type="\(type)" id="\(id)" name="\(key)" value="\(text)"\(mode) aria-describedby="\(described)"\(invalid(problems))>
+                <input type="\(type)" id="\(id)" name="\(key)" value="\(text)" aria-describedby="\(described)"\(invalid(problems))>
                 \(problemList(problems, id: id + "-problems"))
                 </div>
                 """
@@ -479,7 +479,7 @@ enum EditorPages {
             let itemID = "\(id)-\(index)"
             return """
                 <li class="item correction"><div class="pair"><label for="\(itemID)-date">Correction \(index + 1): date</label>\
-                <input type="text" id="\(itemID)-date" name="corrections.date" value="\(item.date)" inputmode="numeric" autocomplete="off" \
+                <input type="text" id="\(itemID)-date" name="corrections.date" value="\(item.date)" autocomplete="off" \
                 placeholder="2025-05-12" data-date-input="true"></div>\
                 <div class="pair"><label for="\(itemID)-note">Correction \(index + 1): what was wrong</label>\
                 <textarea id="\(itemID)-note" name="corrections.note" rows="2">
