@@ -28,6 +28,8 @@ import subprocess
 import sys
 import time
 
+import editor
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BRIEFING = os.path.abspath(os.environ.get("BRIEFING", os.path.join(ROOT, ".build", "release", "briefing")))
 WORK = os.path.abspath(os.environ.get("BENCH_DIR", os.path.join(ROOT, ".build-bench")))
@@ -210,6 +212,7 @@ def measure(size, runs):
         results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
     medians = {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
     medians["reload"] = edit_to_reload(site, ours_out)
+    medians["editor"] = editor.measure(BRIEFING, site, ours_out, assets, os.path.join(ROOT, "templates"))
     return medians
 
 
@@ -257,6 +260,7 @@ def main():
         print(f"| {size:,} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {fw:.2f} s | {nw:.3f} s "
               f"| {r['reload']:.0f} ms | {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
     print_scaling(measured)
+    editor.print_table(measured)
     # Only now: deleting one size's folders would slow the next size's runs.
     for size in sizes:
         remove_outputs(os.path.join(WORK, f"site-{size}", "runs"))
