@@ -206,6 +206,9 @@ def test_a_save_over_a_file_changed_on_disk_keeps_both_versions(browser, preview
 
 
 def shoot(browser, folder: Path, name: str):
+    """Screenshots at 375 and 1280 px into `editor/` of the screenshots folder (the site's own count theirs)."""
+    folder = folder / "editor"
+    folder.mkdir(exist_ok=True)
     try:
         for width in (375, 1280):
             emulate(browser, width, 900)
