@@ -53,12 +53,19 @@ extension SiteSession {
                                                              displayRoot: options.contentDisplayPath)
             problems += parseProblems
             let index = parsed.entries.firstIndex { $0.relativePath == relativePath }
-            if let entry = entries.first {
-                // A valid everyday edit of a quote or event is placed in the site without resolving it whole (as a save is).
-                if problems.isEmpty, let index, let site = snapshot.site, !options.includeDrafts,
-                   SiteUpdate.replacing(parsed.entries[index], with: entry, in: site, drafts: snapshot.drafts) != nil {
-                    return []
+            if let site = snapshot.site, let index {
+                let old = parsed.entries[index]
+                guard let entry = entries.first else {
+                    // Nothing refers to a file that does not parse (its own error says why), so nothing else changes.
+                    return parseProblems
                 }
+                // An edit that changes no other entry's checks (the same kind, published or not as before, not a topic,
+                // whose file decides what counts as a topic) is checked alone, against the site in memory.
+                if old.kind == entry.kind, old.editorial.isDraft == entry.editorial.isDraft, kind != .topic {
+                    return draftProblems(entry, replacing: old, in: site, snapshot)
+                }
+            }
+            if let entry = entries.first {
                 if let index { parsed.entries[index] = entry } else { parsed.entries.append(entry) }
             } else if let index {
                 parsed.entries.remove(at: index)
@@ -73,6 +80,28 @@ extension SiteSession {
         } catch {
             return [Diagnostic(SourceLocation(path: displayPath), error.description)]
         }
+    }
+
+    /// What the resolve stage finds in `entry`, in place of `old` in `site`: its own references and links, and the links
+    /// of other pages to headings of its page.
+    private func draftProblems(_ entry: Entry, replacing old: Entry, in site: Site, _ snapshot: Snapshot) -> [Diagnostic] {
+        guard options.includeDrafts || !entry.editorial.isDraft else { return [] }
+        var entriesByPage = site.entriesByPage
+        entriesByPage[entry.page] = entry
+        let declared = Set(site.topics.compactMap { $0.entry?.id })
+        let checks = EntryChecks(resolver: snapshot.parsed.resolver, drafts: options.includeDrafts ? [] : snapshot.drafts,
+                                 declaredTopics: declared, entriesByPage: entriesByPage)
+        var problems = checks.problems(of: entry)
+        if old.body.headingIDs != entry.body.headingIDs {
+            for linker in site.mentions[entry.page] ?? [] where linker !== old {
+                for (link, target) in zip(linker.body.links, linker.linkTargets) {
+                    guard case .content(let path, let page, let anchor?) = target, page == entry.page, !anchor.isEmpty,
+                          !entry.body.headingIDs.contains(anchor) else { continue }
+                    problems.append(EntryChecks.missingAnchor(anchor, in: path, anchors: entry.body.headingIDs, at: linker.location(of: link)))
+                }
+            }
+        }
+        return BuildFailure(problems).diagnostics
     }
 
     /// A body rendered as the site renders it, links rewritten for the page of the entry at `relativePath`.

@@ -118,8 +118,8 @@ struct EditorResponder: Sendable {
             return EditorPages.redirect(address)
         case _ where words.count == 2 && words[0] == "new":
             guard let kind = ContentKind(rawValue: words[1]), kind != .overview else { return EditorPages.notFound(method: method) }
-            let state = await offloaded { FormState(new: kind, session: session, token: access.formToken) }
-            return EditorPages.html(EditorPages.form(state), method: method)
+            let state = await offloaded { FormState(new: kind, token: access.formToken) }
+            return formPage(state, method: method)
         default:
             if words.last == "delete", let file = Self.file(Array(words.dropLast())), file.id != nil {
                 return await offloaded { deletePage(file, method: method) }
@@ -129,10 +129,10 @@ struct EditorResponder: Sendable {
                 do {
                     guard let bytes = try writer.read(file) else { return EditorPages.notFound(method: method) }
                     let document = try EntryDocument(file: file, bytes: bytes, displayPath: writer.displayPath(file))
-                    var state = FormState(document: document, session: session, token: access.formToken)
+                    var state = FormState(document: document, token: access.formToken)
                     if query["saved"] != nil { state.notice = .saved }
                     if query["created"] != nil { state.notice = .created }
-                    return EditorPages.html(EditorPages.form(state), method: method)
+                    return formPage(state, method: method)
                 } catch let problem as Diagnostic {
                     return EditorPages.html(EditorPages.message(title: "This file cannot be edited here", text: problem.description), status: .ok,
                                             method: method)
@@ -210,12 +210,12 @@ struct EditorResponder: Sendable {
             } else {
                 return EditorPages.notFound(method: .post)
             }
-            var state = FormState(document: document, form: form, newKind: newKind, session: session, token: access.formToken)
+            var state = FormState(document: document, form: form, newKind: newKind, token: access.formToken)
             guard tokenIsValid else {
                 // Same origin (checked above) but a stale token: the server restarted since the form was opened.
                 // Nothing is written; the form comes back with the draft in it and a token that works.
                 state.notice = .staleToken
-                return EditorPages.html(EditorPages.form(state), status: .forbidden, method: .post)
+                return formPage(state, status: .forbidden, method: .post)
             }
             return perform(action, state: state, document: document)
         }
@@ -228,13 +228,13 @@ struct EditorResponder: Sendable {
         case "add", "remove", "up", "down":
             guard parts.count >= 2 else { break }
             state.edit(list: parts[1], action: parts[0], index: parts.count > 2 ? Int(parts[2]) : nil)
-            return EditorPages.html(EditorPages.form(state), method: .post)
+            return formPage(state, method: .post)
         case "insert-link":
             state.insertLink(session: session)
-            return EditorPages.html(EditorPages.form(state), method: .post)
+            return formPage(state, method: .post)
         case "preview":
             state.preview = session.preview(body: state.body, at: state.relativePath)
-            return EditorPages.html(EditorPages.form(state), method: .post)
+            return formPage(state, method: .post)
         case "live-check":
             let rendered = state.render(document)
             let problems = ProblemPlacement(session.check(rendered.text, at: state.relativePath), rendered: rendered, state: state,
@@ -247,7 +247,7 @@ struct EditorResponder: Sendable {
             state.problems = ProblemPlacement(session.check(rendered.text, at: state.relativePath), rendered: rendered, state: state,
                                               displayPath: writer.displayPath(state.file))
             state.notice = state.problems.isEmpty ? .noProblems : nil
-            return EditorPages.html(EditorPages.form(state), status: state.problems.isEmpty ? .ok : .unprocessableContent, method: .post)
+            return formPage(state, status: state.problems.isEmpty ? .ok : .unprocessableContent, method: .post)
         case "save", "save-anyway":
             return save(state, document: document, insist: action == "save-anyway")
         default:
@@ -264,7 +264,7 @@ struct EditorResponder: Sendable {
             case .success(let file): state.file = file
             case .failure(let problem):
                 state.problems.fields["id", default: []].append(problem.message)
-                return EditorPages.html(EditorPages.form(state), status: .unprocessableContent, method: .post)
+                return formPage(state, status: .unprocessableContent, method: .post)
             }
         }
         let rendered = state.render(document)
@@ -274,7 +274,7 @@ struct EditorResponder: Sendable {
             if !problems.isEmpty {
                 state.problems = problems
                 state.notice = .problemsBeforeSave
-                return EditorPages.html(EditorPages.form(state), status: .unprocessableContent, method: .post)
+                return formPage(state, status: .unprocessableContent, method: .post)
             }
         }
         let bytes = document.bytes(of: rendered.text)
@@ -290,14 +290,14 @@ struct EditorResponder: Sendable {
         } catch .changedOnDisk(let current) {
             state.conflict = FormState.Conflict(disk: current.map { String(decoding: $0, as: UTF8.self) }, draft: rendered.text)
             state.digest = current.map(SHA256.hex) ?? SHA256.hex([])
-            return EditorPages.html(EditorPages.form(state), status: .conflict, method: .post)
+            return formPage(state, status: .conflict, method: .post)
         } catch .exists {
             state.problems.fields["id", default: []].append("\(writer.displayPath(state.file)) already exists: choose another file name, or edit that entry")
             state.file = .entry(state.file.kind ?? .page, id: "new")
-            return EditorPages.html(EditorPages.form(state), status: .conflict, method: .post)
+            return formPage(state, status: .conflict, method: .post)
         } catch {
             state.problems.general.append("\(error)")
-            return EditorPages.html(EditorPages.form(state), status: .internalServerError, method: .post)
+            return formPage(state, status: .internalServerError, method: .post)
         }
     }
 
@@ -316,6 +316,13 @@ struct EditorResponder: Sendable {
         } catch {
             return EditorPages.html(EditorPages.message(title: "Not deleted", text: "\(error)"), status: .conflict, method: .post)
         }
+    }
+
+    /// The form page for `state`, with its pickers filled from the site in memory.
+    private func formPage(_ state: FormState, status: HTTPResponse.Status = .ok, method: HTTPRequest.Method) -> Response {
+        var state = state
+        state.pickers = Pickers(session.snapshot())
+        return EditorPages.html(EditorPages.form(state), status: status, method: method)
     }
 
     /// Runs blocking work (files, the Markdown worker, resolving the site) off the server's event loops.

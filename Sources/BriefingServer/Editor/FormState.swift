@@ -23,7 +23,10 @@ struct FormState: Sendable {
     var notice: Notice?
     var preview: String?
     var conflict: Conflict?
-    var pickers: Pickers
+    /// The link picker's choice, for "Insert link" without JavaScript.
+    var requestedLink: String?
+    /// Filled in only for a page that shows pickers (`EditorResponder.formPage`): a live check needs none.
+    var pickers = Pickers()
 
     enum Notice: Sendable {
         case saved, created, noProblems, problemsBeforeSave, staleToken
@@ -40,22 +43,20 @@ struct FormState: Sendable {
     var fields: [FieldDescriptor] { file.fields }
 
     /// A form for a new entry of `kind`.
-    init(new kind: ContentKind, session: SiteSession, token: String) {
+    init(new kind: ContentKind, token: String) {
         file = .entry(kind, id: "new")
         isNew = true
         digest = SHA256.hex([])
         self.token = token
-        pickers = Pickers(session.snapshot())
         for field in fields { values[field.key] = EntryDocument.Value.emptyValue(field.type) }
     }
 
     /// The form for a file as it is on disk.
-    init(document: EntryDocument, session: SiteSession, token: String) {
+    init(document: EntryDocument, token: String) {
         file = document.file
         isNew = false
         digest = document.digest
         self.token = token
-        pickers = Pickers(session.snapshot())
         body = document.body
         if let problem = document.unreadable {
             frontMatter = document.frontMatter
@@ -73,14 +74,13 @@ struct FormState: Sendable {
     }
 
     /// The form as the editor sent it, over the file as it is now (`document`).
-    init(document: EntryDocument, form: FormData, newKind: ContentKind?, session: SiteSession, token: String) {
+    init(document: EntryDocument, form: FormData, newKind: ContentKind?, token: String) {
         file = newKind.map { .entry($0, id: "new") } ?? document.file
         isNew = newKind != nil
         digest = form["digest"] ?? document.digest
         self.token = token
-        pickers = Pickers(session.snapshot())
         body = form["body"] ?? ""
-        pickers.requestedLink = form["link"]
+        requestedLink = form["link"]
         newID = (form["id"] ?? "").trimmingCharacters(in: .whitespaces)
         if let text = form["frontmatter"] {
             frontMatter = text
@@ -176,7 +176,8 @@ struct FormState: Sendable {
 
     /// Adds a link to the entry picked in the link picker at the end of the body.
     mutating func insertLink(session: SiteSession) {
-        guard let target = pickers.linkTargets.first(where: { $0.path == pickers.requestedLink }) else { return }
+        guard let path = requestedLink, let entry = session.snapshot().entries.first(where: { $0.relativePath == path }) else { return }
+        let target = Pickers.LinkTarget(path: entry.relativePath, title: entry.title)
         let link = "[\(target.title)](\(Self.link(to: target.path, from: relativePath)))"
         body += body.isEmpty || body.hasSuffix("\n") ? link + "\n" : " " + link
     }
@@ -225,7 +226,8 @@ struct Pickers: Sendable {
 
     var options: [ContentKind: [Option]] = [:]
     var linkTargets: [LinkTarget] = []
-    var requestedLink: String?
+
+    init() {}
 
     init(_ snapshot: SiteSession.Snapshot) {
         for entry in snapshot.entries {
