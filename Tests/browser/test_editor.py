@@ -124,6 +124,7 @@ def test_add_a_quote_by_picking_speaker_source_and_event(browser, preview):
     assert browser.find_element(By.ID, "f-date-precision").text == "Exact day: 11 May 2025"
     browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
     wait(browser).until(lambda driver: "Created" in driver.find_element(By.CSS_SELECTOR, "main").text)
+    assert browser.execute_script("return localStorage.length") == 0, "the new quote's draft is kept after it was created"
     created = preview.content / "quotes" / "words-invented-for-this-test-not-said-by-anyone.md"
     assert created.read_text() == ("---\nspeaker: vladimir-putin\ntext: \"Words invented for this test, not said by anyone.\"\n"
                                    "date: \"2025-05-11\"\nsource: istanbul-talks-report\nevent: putin-late-night-statement\n---\n")

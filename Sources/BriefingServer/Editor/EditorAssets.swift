@@ -482,7 +482,13 @@ enum EditorAssets {
         localStorage.removeItem(draftKey);
       }
       function offerDraft() {
-        if (document.querySelector("[data-saved=true]")) { discard(); return; }
+        const saved = document.querySelector("[data-saved=true]");
+        if (saved) {
+          discard();
+          // A new entry's draft was kept under its form's address until it was created.
+          if (saved.dataset.newForm) localStorage.removeItem("briefing-draft:new:" + saved.dataset.newForm);
+          return;
+        }
         let stored = null;
         try { stored = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { stored = null; }
         if (!stored || !Array.isArray(stored.fields)) return;

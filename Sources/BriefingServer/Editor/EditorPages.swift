@@ -244,7 +244,8 @@ enum EditorPages {
                 """
         case .created?:
             return """
-                <p class="notice success" role="status" data-saved="true">Created <code>content/\(state.file.relativePath)</code>. \
+                <p class="notice success" role="status" data-saved="true" data-new-form="\(EditorRoutes.new(state.file.kind ?? .page))">Created \
+                <code>content/\(state.file.relativePath)</code>. \
                 The preview rebuilds by itself.</p>
 
                 """
