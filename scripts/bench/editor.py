@@ -5,24 +5,15 @@ live check of a draft timed from request to answer, for a draft the site accepts
 Called by run.py for each size; prints its own table after run.py's.
 """
 import html
+import os
 import re
 import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
 
-
-def start(briefing, site, output, assets, templates):
-    server = subprocess.Popen([briefing, "serve", "--port", "0", "--content", f"{site}/content", "--assets", assets,
-                               "--output", output, "--templates", templates],
-                              cwd=site, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in server.stdout:
-        found = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
-        if found:
-            return server, int(found.group(1))
-    sys.exit("briefing serve did not start")
+import preview
 
 
 def request(port, method, path, body=b"", headers=None):
@@ -67,27 +58,11 @@ def form_fields(page):
 
 
 def measure(briefing, site, output, assets, templates, saves=5, checks=15):
-    """Median ms: save through the editor → reload event; live check of a valid draft; of a draft with an error."""
-    import os
-
-    server, port = start(briefing, site, output, assets, templates)
+    """Median ms: a save through the editor of a quote's text (its body), and of one of its fields, each to the reload
+    event; the live check of a valid draft and of a draft with an error."""
+    server, port = preview.start(briefing, f"{site}/content", output, assets, templates, site)
     try:
-        events = socket.create_connection(("127.0.0.1", port))
-        events.sendall(b"GET /__briefing/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-        stream = events.makefile("rb")
-
-        def next_event():
-            name = None
-            for raw in stream:
-                line = raw.decode().rstrip("\r\n")
-                if line.startswith("event: "):
-                    name = line[len("event: "):]
-                elif line == "" and name:
-                    return name
-            sys.exit("the live-reload stream ended")
-
-        if next_event() != "status":
-            sys.exit("no status event from briefing serve")
+        events = preview.Events(port)
         quotes = sorted(os.listdir(os.path.join(site, "content", "quotes")))
         quote = quotes[len(quotes) // 3][:-len(".md")]
         path = f"/__briefing/edit/quote/{quote}"
@@ -97,29 +72,32 @@ def measure(briefing, site, output, assets, templates, saves=5, checks=15):
         def post(fields):
             return request(port, "POST", path, urllib.parse.urlencode(fields).encode(), origin)
 
-        saved = []
+        saved = {"body": [], "medium": []}
         for number in range(saves):
-            time.sleep(0.3)
-            status, _, page = request(port, "GET", path)
-            fields = [(name, f"statement, saved for the benchmark ({number + 1})" if name == "medium" else value)
-                      for name, value in form_fields(page)]
-            if not any(name == "medium" for name, _ in fields):
-                fields.append(("medium", f"statement, saved for the benchmark ({number + 1})"))
-            begin = time.perf_counter()
-            status, head, _ = post(fields + [("action", "save")])
-            if status != 303:
-                sys.exit(f"the editor did not save: {status}\n{head}")
-            while (event := next_event()) != "reload":
-                if event == "build-error":
-                    sys.exit("the save broke the build")
-            saved.append((time.perf_counter() - begin) * 1000)
+            for key in saved:
+                time.sleep(0.3)
+                status, _, page = request(port, "GET", path)
+                fields = form_fields(page)
+                if key == "body":
+                    fields = [(name, value + f"\nSaved for the benchmark ({number + 1}).\n" if name == "body" else value) for name, value in fields]
+                else:
+                    fields = [(name, value) for name, value in fields if name != "medium"]
+                    fields.append(("medium", f"statement, saved for the benchmark ({number + 1})"))
+                begin = time.perf_counter()
+                status, head, _ = post(fields + [("action", "save")])
+                if status != 303:
+                    sys.exit(f"the editor did not save: {status}\n{head}")
+                events.until_reload("the save")
+                saved[key].append((time.perf_counter() - begin) * 1000)
 
         _, _, page = request(port, "GET", path)
         fields = form_fields(page)
+        speaker = dict(fields)["speaker"]
         timings = {"valid": [], "error": []}
         for number in range(checks):
-            for case, date in (("valid", "2025-05-1" + str(number % 9 + 1)), ("error", "2025-13-01")):
-                draft = [(name, date if name == "date" else value) for name, value in fields] + [("action", "live-check")]
+            # A new date, or a misspelt speaker: the resolve stage's "unknown person … (did you mean …?)".
+            for case, key, value in (("valid", "date", f"2025-05-1{number % 9 + 1}"), ("error", "speaker", speaker + "x")):
+                draft = [(name, value if name == key else given) for name, given in fields] + [("action", "live-check")]
                 begin = time.perf_counter()
                 status, _, answer = post(draft)
                 timings[case].append((time.perf_counter() - begin) * 1000)
@@ -128,7 +106,8 @@ def measure(briefing, site, output, assets, templates, saves=5, checks=15):
         events.close()
         with open(os.path.join(site, "content", "quotes", quote + ".md"), "wb") as out:
             out.write(original)
-        return {"save": statistics.median(saved), "check": statistics.median(timings["valid"]),
+        return {"save": statistics.median(saved["body"]), "save-field": statistics.median(saved["medium"]),
+                "check": statistics.median(timings["valid"]),
                 "check-error": statistics.median(timings["error"])}
     finally:
         server.terminate()
@@ -137,10 +116,12 @@ def measure(briefing, site, output, assets, templates, saves=5, checks=15):
 
 def print_table(measured):
     print("\nThe editor: `briefing serve` on the built site; medians in ms. save→reload = a quote saved through the editor's "
-          "form (POST) to the live-reload event; live check = the draft checked against the site in memory, from request "
-          "to answer, for a valid draft and for one with an error (the whole site resolved again).\n")
-    print("| entries | save→reload | live check, valid draft | live check, draft with an error |")
-    print("|---:|---:|---:|---:|")
+          "form (POST) to the live-reload event, with its text changed, or one of its fields (which also rewrites data.json "
+          "and the search index); live check = a quote's draft checked against the site in memory, from request to answer: "
+          "with a new date, and with a misspelt speaker.\n")
+    print("| entries | save→reload, text | save→reload, a field | live check, valid draft | live check, draft with an error |")
+    print("|---:|---:|---:|---:|---:|")
     for size, result in sorted(measured.items()):
         editor = result["editor"]
-        print(f"| {size:,} | {editor['save']:.0f} ms | {editor['check']:.1f} ms | {editor['check-error']:.1f} ms |", flush=True)
+        print(f"| {size:,} | {editor['save']:.0f} ms | {editor['save-field']:.0f} ms | {editor['check']:.1f} ms "
+              f"| {editor['check-error']:.1f} ms |", flush=True)

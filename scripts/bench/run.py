@@ -19,16 +19,15 @@ file system's writes are flushed and the harness waits until no task has waited 
 import hashlib
 import os
 import resource
-import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 
 import editor
+import preview
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BRIEFING = os.path.abspath(os.environ.get("BRIEFING", os.path.join(ROOT, ".build", "release", "briefing")))
@@ -110,34 +109,9 @@ def edit_to_reload(site, output, edits=5):
     """Serves the built site with `briefing serve`, saves one quote `edits` times and returns the median milliseconds
     from the start of each write to the arrival of the live-reload event that follows it."""
     assets = os.path.join(ROOT, "templates", "assets")
-    server = subprocess.Popen([BRIEFING, "serve", "--port", "0", "--content", os.path.join(site, "content"), "--assets", assets,
-                               "--output", output, "--templates", os.path.join(ROOT, "templates")],
-                              cwd=site, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server, port = preview.start(BRIEFING, os.path.join(site, "content"), output, assets, os.path.join(ROOT, "templates"), site)
     try:
-        port = None
-        for line in server.stdout:
-            found = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
-            if found:
-                port = int(found.group(1))
-                break
-        if port is None:
-            sys.exit("briefing serve did not start")
-        events = socket.create_connection(("127.0.0.1", port))
-        events.sendall(b"GET /__briefing/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-        stream = events.makefile("rb")
-
-        def next_event():
-            name = None
-            for raw in stream:
-                line = raw.decode().rstrip("\r\n")
-                if line.startswith("event: "):
-                    name = line[len("event: "):]
-                elif line == "" and name:
-                    return name
-            sys.exit("the live-reload stream ended")
-
-        if next_event() != "status":
-            sys.exit("no status event from briefing serve")
+        events = preview.Events(port)
         quotes = os.path.join(site, "content", "quotes")
         quote = os.path.join(quotes, sorted(os.listdir(quotes))[len(os.listdir(quotes)) // 2])
         original = open(quote).read()
@@ -147,9 +121,7 @@ def edit_to_reload(site, output, edits=5):
             start = time.perf_counter()
             with open(quote, "w") as out:
                 out.write(original + f"\nEdited for the benchmark ({edit + 1}).\n")
-            while (event := next_event()) != "reload":
-                if event == "build-error":
-                    sys.exit("the edit broke the build")
+            events.until_reload("the edit")
             times.append((time.perf_counter() - start) * 1000)
         with open(quote, "w") as out:
             out.write(original)

@@ -277,23 +277,20 @@ enum EditorAssets {
         if (fieldset.dataset.type === "corrections") {
           item.classList.add("correction");
           const number = count + 1;
-          item.innerHTML = "";
-          const datePair = document.createElement("div");
-          datePair.className = "pair";
-          const dateLabel = document.createElement("label");
-          dateLabel.htmlFor = id + "-date";
-          dateLabel.textContent = "Correction " + number + ": date";
+          const pair = (text, control) => {
+            const box = document.createElement("div");
+            box.className = "pair";
+            const label = document.createElement("label");
+            label.htmlFor = control.id;
+            label.textContent = "Correction " + number + ": " + text;
+            box.append(label, control);
+            return box;
+          };
           const date = document.createElement("input");
           Object.assign(date, { type: "text", id: id + "-date", name: "corrections.date", placeholder: "2025-05-12", autocomplete: "off" });
-          datePair.append(dateLabel, date);
-          const notePair = document.createElement("div");
-          notePair.className = "pair";
-          const noteLabel = document.createElement("label");
-          noteLabel.htmlFor = id + "-note";
-          noteLabel.textContent = "Correction " + number + ": what was wrong";
           const note = document.createElement("textarea");
           Object.assign(note, { id: id + "-note", name: "corrections.note", rows: 2 });
-          notePair.append(noteLabel, note);
+          const datePair = pair("date", date), notePair = pair("what was wrong", note);
           item.append(datePair, notePair, actions);
         } else {
           const label = fieldset.querySelector("button.add").dataset.itemLabel || "Item";
