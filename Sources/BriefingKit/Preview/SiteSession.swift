@@ -123,7 +123,10 @@ public final class SiteSession: Sendable {
         let pagePaths = jobs.map(\.path)
         // data.json and the search index hold fields and relations, never bodies: an edit of a body leaves them be.
         let fieldsChanged = edits.contains { $0.before.fields != $0.after.fields || $0.before.editorial != $0.after.editorial }
-        let searchIndex = fieldsChanged ? SiteBuilder.fingerprint([publishing.searchIndex()], enabled: options.fingerprintAssets) : nil
+        // With names made from their contents, a new search index may be a new name on every page: it is made first. With
+        // fixed names (the preview's), it is made beside the pages, on the other core.
+        let searchIndex = fieldsChanged && options.fingerprintAssets
+            ? SiteBuilder.fingerprint([publishing.searchIndex()], enabled: true) : nil
         guard searchIndex.map({ $0.1.searchIndex == previous.assetPaths.searchIndex }) ?? true,
               pagePaths == previous.pagePaths || Set(pagePaths) == Set(previous.pagePaths),
               let affected = Self.affectedPages(by: edits, before: previous.site, after: site, assets: previous.assetPaths)
@@ -133,6 +136,7 @@ public final class SiteSession: Sendable {
 
         var alongside: [@Sendable () -> OutputFile] = [publishing.feed]
         if fieldsChanged { alongside.append(publishing.data) }
+        if fieldsChanged && !options.fingerprintAssets { alongside.append(publishing.searchIndex) }
         // The sitemap lists the pages, which are the same as before, and the dates they were updated.
         if edits.contains(where: { $0.before.editorial.updated != $0.after.editorial.updated }) {
             alongside.append { publishing.sitemap(pages: pagePaths.filter { $0.hasSuffix(".html") }.sorted()) }
