@@ -139,6 +139,29 @@ import Testing
         }
     }
 
+    @Test func listsAndLinksWorkWithoutJavaScript() async throws {
+        try await RunningPreview.with(Self.content) { preview in
+            let before = try Self.contentBytes(preview.site)
+            let form = try await Self.form(preview, .entry(.quote, id: "ready"))
+            let listed = form.fields + [("topics", "talks-first"), ("topics", "istanbul-talks")]
+            let moved = try await Self.post(preview, "/__briefing/edit/quote/ready", listed + [("action", "up:topics:1")])
+            #expect(moved.status == 200)
+            #expect(try Self.fields(of: moved.text).filter { $0.0 == "topics" }.map(\.1) == ["istanbul-talks", "talks-first"])
+            let added = try await Self.post(preview, "/__briefing/edit/quote/ready", try Self.fields(of: moved.text) + [("action", "add:topics")])
+            #expect(try Self.fields(of: added.text).filter { $0.0 == "topics" }.map(\.1) == ["istanbul-talks", "talks-first", ""])
+            let removed = try await Self.post(preview, "/__briefing/edit/quote/ready", try Self.fields(of: added.text) + [("action", "remove:topics:0")])
+            #expect(try Self.fields(of: removed.text).filter { $0.0 == "topics" }.map(\.1) == ["talks-first", ""])
+            let linked = try await Self.post(preview, "/__briefing/edit/quote/ready",
+                                             form.replacing("link", with: "people/vladimir-putin.md") + [("action", "insert-link")])
+            #expect(try Self.fields(of: linked.text).first { $0.0 == "body" }?.1 == "Context.\n[Vladimir Putin](../people/vladimir-putin.md)\n")
+            let previewed = try await Self.post(preview, "/__briefing/edit/quote/ready", form.fields + [("action", "preview")])
+            #expect(previewed.text.contains("srcdoc=\"&lt;!DOCTYPE html&gt;"))
+            #expect(previewed.text.contains("&lt;p&gt;Context.&lt;/p&gt;"))
+            // None of these writes anything.
+            #expect(try Self.contentBytes(preview.site) == before)
+        }
+    }
+
     @Test func anEntryOthersReferToCannotBeDeleted() async throws {
         try await RunningPreview.with(Self.content) { preview in
             let before = try Self.contentBytes(preview.site)

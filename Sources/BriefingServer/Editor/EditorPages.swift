@@ -413,8 +413,6 @@ enum EditorPages {
                 \(problemList(problems, id: id + "-problems"))
                 </div>
                 """
-        default:
-            return .empty
         }
     }
 
