@@ -253,6 +253,9 @@ enum EditorAssets {
           item.querySelectorAll("input[aria-label]").forEach((input) => {
             input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/\d+$/, String(index + 1)));
           });
+          item.querySelectorAll(".pair label").forEach((label) => {
+            label.textContent = label.textContent.replace(/^Correction \d+/, "Correction " + (index + 1));
+          });
         });
       }
       function newItem(fieldset) {

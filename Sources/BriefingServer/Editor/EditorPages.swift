@@ -362,61 +362,48 @@ enum EditorPages {
             let all = choices.contains(text) || text.isEmpty ? choices : choices + [text]
             let options = [HTML("<option value=\"\"\(text.isEmpty ? " selected" : "" as HTML)>(not set: \(choices.first ?? ""))</option>")]
                 + all.map { choice -> HTML in "<option value=\"\(choice)\"\(choice == text ? " selected" : "" as HTML)>\(choice)</option>" }
-            return """
-                <div class="field" id="field-\(key)" data-key="\(key)" data-type="choice">
-                <label for="\(id)">\(label(descriptor))</label>
-                \(help(descriptor, id: id + "-help"))
-                <select id="\(id)" name="\(key)" aria-describedby="\(described)"\(invalid(problems))>\(options)</select>
-                \(problemList(problems, id: id + "-problems"))
-                </div>
-                """
+            return labelled(descriptor, type: "choice", problems: problems,
+                            control: "<select id=\"\(id)\" name=\"\(key)\" aria-describedby=\"\(described)\"\(invalid(problems))>\(options)</select>")
         case .longText:
-            return """
-                <div class="field" id="field-\(key)" data-key="\(key)" data-type="long-text">
-                <label for="\(id)">\(label(descriptor))</label>
-                \(help(descriptor, id: id + "-help"))
+            return labelled(descriptor, type: "long-text", problems: problems, control: """
                 <textarea id="\(id)" name="\(key)" rows="3" aria-describedby="\(described)"\(invalid(problems))>
                 \(text)</textarea>
-                \(problemList(problems, id: id + "-problems"))
-                </div>
-                """
+                """)
         case .date:
-            return """
-                <div class="field" id="field-\(key)" data-key="\(key)" data-type="date">
-                <label for="\(id)">\(label(descriptor))</label>
-                \(help(descriptor, id: id + "-help"))
+            return labelled(descriptor, type: "date", problems: problems, control: """
                 <input type="text" id="\(id)" name="\(key)" value="\(text)" autocomplete="off" spellcheck="false" \
                 placeholder="2025-05-11" aria-describedby="\(id)-precision \(described)"\(invalid(problems))>
                 <p class="precision" id="\(id)-precision">\(precision(text))</p>
-                \(problemList(problems, id: id + "-problems"))
-                </div>
-                """
+                """)
         case .reference(let kind):
-            let chosen = chosenText(text, kind: kind, state: state)
-            return """
-                <div class="field" id="field-\(key)" data-key="\(key)" data-type="reference" data-kind="\(kind.rawValue)">
-                <label for="\(id)">\(label(descriptor))</label>
-                \(help(descriptor, id: id + "-help"))
+            return labelled(descriptor, type: "reference", kind: kind, problems: problems, control: """
                 <input type="text" id="\(id)" name="\(key)" value="\(text)" list="list-\(kind.rawValue)" data-picker="\(kind.rawValue)" \
                 autocomplete="off" spellcheck="false" aria-describedby="\(id)-chosen \(described)"\(invalid(problems))>
-                <p class="chosen" id="\(id)-chosen">\(chosen)</p>
-                \(problemList(problems, id: id + "-problems"))
-                </div>
-                """
+                <p class="chosen" id="\(id)-chosen">\(chosenText(text, kind: kind, state: state))</p>
+                """)
         case .text, .url, .number:
             let type = descriptor.type == .url ? "url" : "text"
-            return """
-                <div class="field" id="field-\(key)" data-key="\(key)" data-type="text">
-                <label for="\(id)">\(label(descriptor))</label>
-                \(help(descriptor, id: id + "-help"))
-                <input type="\(type)" id="\(id)" name="\(key)" value="\(text)" aria-describedby="\(described)"\(invalid(problems))>
-                \(problemList(problems, id: id + "-problems"))
-                </div>
-                """
+            return labelled(descriptor, type: "text", problems: problems,
+                            control: "<input type=\"\(type)\" id=\"\(id)\" name=\"\(key)\" value=\"\(text)\" aria-describedby=\"\(described)\"\(invalid(problems))>")
         }
     }
 
-    /// "Exact day: 11 May 2025", "Month only: May 2025", "Year only: 2025".
+    /// A field of one input: its label, help, the input (`control`, with anything shown under it) and its problems.
+    private static func labelled(_ descriptor: FieldDescriptor, type: String, kind: ContentKind? = nil, problems: [String],
+                                 control: HTML) -> HTML {
+        let id = "f-" + descriptor.key
+        let kindAttribute: HTML = kind.map { " data-kind=\"\($0.rawValue)\"" } ?? .empty
+        return """
+            <div class="field" id="field-\(descriptor.key)" data-key="\(descriptor.key)" data-type="\(type)"\(kindAttribute)>
+            <label for="\(id)">\(label(descriptor))</label>
+            \(help(descriptor, id: id + "-help"))
+            \(control)
+            \(problemList(problems, id: id + "-problems"))
+            </div>
+            """
+    }
+
+    /// "Exact day: 11 May 2025", "Month only (day unknown): May 2025", "Year only (month and day unknown): 2025".
     static func precision(_ text: String) -> String {
         guard !text.isEmpty, case .success(let date) = PartialDate.parse(text) else { return "Write 2025, 2025-05 or 2025-05-11." }
         if date.day != nil { return "Exact day: \(date.display)" }
