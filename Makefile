@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/briefing
 # The release executable carries the Swift runtime and Foundation inside it: no dynamic linking of them at the start
 # of the process and of each Markdown worker, and direct calls into the runtime. 3–5 % off a 10,000-entry build
-# (BENCHMARKS.md, "sixth session"). Every release build uses the same flags, so they never rebuild each other's work.
+# (BENCHMARKS.md, "What the design choices save"). Every release build uses the same flags, so they never rebuild each other's work.
 RELEASE_FLAGS := -c release --product briefing --static-swift-stdlib
 
 .PHONY: all site deps build test swift-test clean

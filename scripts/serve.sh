@@ -21,8 +21,12 @@ RESTART=75
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# A release build takes the flags `make` uses (the Makefile's RELEASE_FLAGS), so the two never rebuild each other's work.
+EXTRA_FLAGS=""
+[ "$CONFIG" = release ] && EXTRA_FLAGS="--static-swift-stdlib"
+
 compile() {
-    "$SWIFT" build --force-resolved-versions -c "$CONFIG" --scratch-path "$SCRATCH" --product briefing 2>&1 | grep -v "unhandled; explicitly declare them"
+    "$SWIFT" build --force-resolved-versions -c "$CONFIG" $EXTRA_FLAGS --scratch-path "$SCRATCH" --product briefing 2>&1 | grep -v "unhandled; explicitly declare them"
     return "${PIPESTATUS[0]}"
 }
 

@@ -4,7 +4,7 @@ import Foundation
 /// What `briefing serve` serves and watches, and where.
 public struct PreviewConfiguration: Sendable {
     public var build: BuildOptions
-    /// The address to listen on. Loopback by default: the preview shows drafts.
+    /// The address to listen on. Loopback by default: the preview is unpublished work (and drafts, with `--drafts`).
     public var host: String
     /// 0 lets the system pick a free port, reported to `run`'s `onReady`.
     public var port: Int

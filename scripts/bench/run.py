@@ -8,7 +8,7 @@ machine's disk or a busy neighbour falls on all of them alike. Each run is a chi
 CPU time and peak RSS come from wait4().
 
 Each run writes into a folder of its own, and the folders are removed only after the last run: on ext4
-without a journal (this machine's disk) the kernel skips inodes freed in the last minute or more when it
+without a journal (the benchmark machine's disk) the kernel skips inodes freed in the last minute or more when it
 makes a file, so a tree created right after deleting one takes several times longer (BENCHMARKS.md,
 "The disk"), and that would time the harness's deletions rather than the tools. For the same reason the
 folders of every size are removed only after the last size, and a bench waits until the last removal is six and
@@ -225,7 +225,7 @@ def main():
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     measured = {}
     for size in sizes:
-        # Three runs at 100,000 entries, not one: single builds there took 25–32 s within an hour on this machine.
+        # Three runs at 100,000 entries, not one: single builds of that size vary by a quarter within an hour on a shared disk.
         runs = int(os.environ.get("BENCH_RUNS", 5 if size <= 10_000 else 3))
         r = measured[size] = measure(size, runs)
         (ow, oc, om), (hw, hc, hm), (fw, _, _), (nw, _, _) = r["ours"], r["hugo"], r["floor"], r["noop"]

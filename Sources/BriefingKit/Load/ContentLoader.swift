@@ -108,7 +108,7 @@ public enum ContentLoader {
         var siteConfig: SourceFile?
         let listedSet = Set(listing.paths.map { Array($0.utf8) })
         // More threads than cores: a file whose pages the kernel has dropped from its cache is read from the disk, and
-        // while one thread waits for it the others go on (on this machine a few percent of the files, after a minute).
+        // while one thread waits for it the others go on (a few percent of the files where memory is shared with other work).
         let loaded = paths.concurrentMap(threads: 4 * ProcessInfo.processInfo.activeProcessorCount) {
             loadFile($0, contentFolder: listing.folder, displayRoot: listing.displayRoot, beside: listedSet)
         }
