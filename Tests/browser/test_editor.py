@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -59,7 +60,8 @@ def preview(tmp_path):
 
 
 def wait(browser, seconds=15):
-    return WebDriverWait(browser, seconds)
+    # A save navigates: an element found on the page being left may be gone by the time it is read.
+    return WebDriverWait(browser, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 
 def open_page(browser, url: str):
