@@ -4,7 +4,7 @@
 SWIFT ?= swift
 # Every build uses the versions in Package.resolved, the ones the tests passed with; it never resolves anew.
 SWIFT_BUILD = $(SWIFT) build --force-resolved-versions
-APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev
+APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev zlib1g-dev libbrotli-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/briefing
 # The release executable carries the Swift runtime and Foundation inside it: no dynamic linking of them at the start
@@ -19,7 +19,7 @@ all: site
 # cmark-gfm's core-extensions header ships only with the -extensions package, so check for both; the briefing
 # executable links jemalloc (Package.swift says why).
 deps:
-	@if ! pkg-config --exists libcmark-gfm jemalloc 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
+	@if ! pkg-config --exists libcmark-gfm jemalloc zlib libbrotlienc 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
 		echo "Installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
@@ -30,8 +30,9 @@ deps:
 build: deps
 	$(SWIFT_BUILD) $(RELEASE_FLAGS)
 
+# BUILD_ARGS go to `briefing build`, e.g. make BUILD_ARGS="--base-url https://news.example/briefings/istanbul/ --precompress".
 site: build
-	$(RELEASE_BIN) build
+	$(RELEASE_BIN) build $(BUILD_ARGS)
 
 test: deps swift-test fuzz-replay browser-test bench-smoke
 
@@ -103,7 +104,29 @@ browser-deps:
 		$(VENV)/bin/python -m pip install -q --disable-pip-version-check $$missing; \
 	fi
 
-browser-test: deps browser-deps
+# The real web servers of Tests/browser/test_hosts.py (started there as unprivileged processes, never as services):
+# Debian's nginx with its brotli_static module, and Apache; into the virtual environment, brotli (to decompress what
+# they send) and PyYAML (to read deploy/github-pages.yml).
+.PHONY: hosts-deps
+
+hosts-deps: browser-deps
+	@missing=""; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || missing="$$missing libnginx-mod-http-brotli-static"; \
+	[ -x /usr/sbin/apache2 ] || missing="$$missing apache2"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing"; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
+	fi
+	@missing=""; \
+	$(VENV)/bin/python -c "import brotli" 2>/dev/null || missing="$$missing brotli"; \
+	$(VENV)/bin/python -c "import yaml" 2>/dev/null || missing="$$missing pyyaml"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing into $(VENV):$$missing"; \
+		$(VENV)/bin/python -m pip install -q --disable-pip-version-check $$missing; \
+	fi
+
+browser-test: deps browser-deps hosts-deps
 	$(SWIFT_BUILD) --product briefing
 	BRIEFING_BIN=.build/debug/briefing BRIEFING_SCREENSHOTS=$(SCREENSHOTS) \
 		$(VENV)/bin/python -m pytest -p no:cacheprovider Tests/browser

@@ -19,6 +19,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Precompressed copies of the output (`briefing build --precompress`): the system's zlib and Debian's brotli encoder.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
         .target(
             name: "Templates",
             path: "templates",
@@ -26,7 +29,7 @@ let package = Package(
         ),
         .target(
             name: "BriefingKit",
-            dependencies: ["CCmarkGFM", "Templates", "Yams"]
+            dependencies: ["CBrotli", "CCmarkGFM", "CZlib", "Templates", "Yams"]
         ),
         .target(
             name: "BriefingServer",

@@ -23,6 +23,9 @@ public struct BuildOptions: Sendable {
     /// Render Markdown in worker processes with a per-body deadline (the guard against input that makes cmark-gfm
     /// take minutes, and against its crashes). Nil renders in this process, unguarded; the CLI always sets it.
     public var markdownWorkers: MarkdownWorkerSettings?
+    /// Write compressed copies (`.br`, `.gz`) beside every text file (`Precompression`), for servers that send them as
+    /// they are. Nil leaves it to `precompress` in site.yaml, off by default.
+    public var precompress: Bool?
     /// The process exits once the build is done (the `briefing build` command): the built site is then left to the
     /// exit to release, at once, instead of freed entry by entry on one core (5 % of a 10,000-entry build).
     public var exitsAfterBuild = false
@@ -246,13 +249,16 @@ public enum SiteBuilder {
         let jobs = renderer.pageJobs()
         let pagePaths = jobs.map(\.path)
         // The large files first, so they do not hold up the end of the build.
-        let made: [(path: String, make: @Sendable () -> OutputFile)] = [
+        let published: [(path: String, make: @Sendable () -> OutputFile)] = [
             ("data.json", publishing.data), ("feed.xml", publishing.feed), ("robots.txt", publishing.robots),
             ("sitemap.xml", { publishing.sitemap(pages: pagePaths) }),
         ]
+        let served = published.map(\.path) + assets.map(\.path) + pagePaths
+        let made = published + HostFiles(baseURL: site.config.baseURL).files(paths: served)
         let paths = made.map(\.path) + assets.map(\.path) + pagePaths
+        let precompress = options.precompress ?? site.config.precompress ?? false
         let record = BuildRecord(stamp: stamp, entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
-                                 pages: jobs.count, files: paths.count)
+                                 pages: jobs.count, files: paths.count, precompression: precompress ? Precompression.settings : nil)
         do {
             let report = try OutputWriter.write(paths: paths, to: options.outputFolder, record: record, protecting: protectedFolders(options),
                                                    staging: staging) { index in

@@ -69,15 +69,22 @@ struct Build: ParsableCommand {
 
     @OptionGroup var paths: Paths
 
+    @Flag(inversion: .prefixedNo,
+          help: "Write .br and .gz copies beside every HTML, CSS, JS, JSON, XML, SVG and text file above 1 KB, for servers that send them as they are (nginx gzip_static and brotli_static, Apache). Default: 'precompress' in site.yaml, else off.")
+    var precompress: Bool?
+
     func run() throws {
         let start = Date()
         do {
             var options = paths.buildOptions
+            options.precompress = precompress
             options.exitsAfterBuild = true
             let report = try SiteBuilder.build(options)
             let milliseconds = Int(Date().timeIntervalSince(start) * 1000)
+            let compressed = report.write.compressed + report.write.compressedReused == 0 ? ""
+                : "; \(report.write.compressed) compressed copies made, \(report.write.compressedReused) reused"
             print("Built \(report.pages) pages from \(report.entries) entries into \(paths.output)/ in \(milliseconds) ms "
-                + "(\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed).")
+                + "(\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed\(compressed)).")
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode.failure

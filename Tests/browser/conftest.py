@@ -30,11 +30,13 @@ def briefing_binary() -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The shipped content built into <tmp>/root/sub/."""
+    """The shipped content built into <tmp>/root/sub/, for a site at the root of its host: the 404 page's links start
+    at `/`, where `server` serves it."""
     output = tmp_path_factory.mktemp("site") / "root" / "sub"
     output.parent.mkdir(parents=True)
     subprocess.run(
-        [str(briefing_binary()), "build", "--content", "content", "--assets", "templates/assets", "--output", str(output)],
+        [str(briefing_binary()), "build", "--content", "content", "--assets", "templates/assets", "--output", str(output),
+         "--base-url", "https://briefing.example/"],
         cwd=REPOSITORY, check=True, capture_output=True, text=True,
     )
     return output
@@ -135,3 +137,7 @@ def screenshots() -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     return folder
+
+
+# The real web servers (nginx, Apache) and the builds they serve, for test_hosts.py and any other module.
+from hosting import apache, host_ports, hosted, hosted_builds, hosting_folder, nginx, system_state_before  # noqa: E402, F401

@@ -233,6 +233,9 @@ def main():
               f"| {r['reload']:.0f} ms | {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
     print_scaling(measured)
     editor.print_table(measured)
+    # Publishing: what a reader downloads, and what --precompress adds to a build (scripts/bench/hosts.py).
+    import hosts
+    hosts.report(sizes)
     # Only now: deleting one size's folders would slow the next size's runs.
     for size in sizes:
         remove_outputs(os.path.join(WORK, f"site-{size}", "runs"))

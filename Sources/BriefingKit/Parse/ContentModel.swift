@@ -14,6 +14,8 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
     public var rawHTML: Bool?
     /// How many quotes or events a list page shows before the list continues on a next page.
     public var pageSize: Int?
+    /// Write compressed copies of the text files beside them (`briefing build --precompress`).
+    public var precompress: Bool?
 
     public static let defaultPageSize = 100
 
@@ -23,6 +25,7 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
         case asOf = "as_of"
         case rawHTML = "raw_html"
         case pageSize = "page_size"
+        case precompress
 
         var descriptor: FieldDescriptor {
             switch self {
@@ -33,6 +36,8 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
             case .asOf: field("Current as of", .date, help: "The date the briefing is current to, shown on every page.")
             case .rawHTML: field("Allow raw HTML in Markdown", .flag, help: "Only if every editor may put scripts into pages.")
             case .pageSize: field("Items per list page", .number, help: "How many quotes or events a list page shows; 100 if left empty.")
+            case .precompress: field("Write compressed copies", .flag,
+                                     help: "Gzip and Brotli copies of the text files beside them, for servers that send them as they are.")
             }
         }
     }

@@ -324,9 +324,11 @@ struct PageRenderer: Sendable {
     }
 
     private func notFound(_ path: String) -> HTML {
-        // Served for any missing URL, so its links cannot be relative to where it sits.
+        // Served for any missing URL, so its links cannot be relative to where it sits. They start from the path of
+        // base_url, not from its host: the page then loads nothing from another host when the site is served at a
+        // staging or preview address.
         var page = context(path, title: "Page not found", section: nil, data: webPageData("Page not found", path))
-        page.root = notFoundRoot ?? site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
+        page.root = notFoundRoot ?? SitePaths.basePath(of: site.config.baseURL)
         return notFoundPage(page)
     }
 

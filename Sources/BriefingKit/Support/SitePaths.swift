@@ -29,6 +29,14 @@ public enum SitePaths {
         return String(first.dropLast("index.html".count)) + "page/\(number)/index.html"
     }
 
+    /// Where the site sits on its host: the path of `base_url`, from `/` to `/` (`/briefings/istanbul/`), percent-encoded
+    /// as in the URL. The 404 page's links start here, and the files hosts read (`HostFiles`) name it.
+    public static func basePath(of baseURL: String?) -> String {
+        let path = baseURL.flatMap { URLComponents(string: $0)?.percentEncodedPath } ?? ""
+        let trimmed = path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        return trimmed.isEmpty ? "/" : "/" + trimmed + "/"
+    }
+
     public static let notFound = "404.html"
     public static let search = "search/index.html"
 

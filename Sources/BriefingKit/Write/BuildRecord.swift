@@ -9,11 +9,14 @@ struct BuildRecord: Sendable, Hashable {
     var entries: Int
     var pages: Int
     var files: Int
+    /// `Precompression.settings` when the build wrote compressed copies of its text files; nil when it did not.
+    var precompression: String? = nil
 
     private static let heading = "This folder is written by `briefing build`; it is replaced whole on every build.\n"
 
     var markerText: String {
         BuildRecord.heading + "stamp \(stamp)\nentries \(entries)\npages \(pages)\nfiles \(files)\n"
+            + (precompression.map { "precompressed \($0)\n" } ?? "")
     }
 
     /// The record in the output folder's marker, if it has one.
@@ -26,7 +29,7 @@ struct BuildRecord: Sendable, Hashable {
         }
         guard let stamp = values["stamp"], let entries = values["entries"].flatMap(Int.init),
               let pages = values["pages"].flatMap(Int.init), let files = values["files"].flatMap(Int.init) else { return nil }
-        return BuildRecord(stamp: stamp, entries: entries, pages: pages, files: files)
+        return BuildRecord(stamp: stamp, entries: entries, pages: pages, files: files, precompression: values["precompressed"])
     }
 
     /// Digest of the inputs of a build with `options`; it changes when any input file is added,
@@ -35,7 +38,7 @@ struct BuildRecord: Sendable, Hashable {
     /// without it, every file is looked at now.
     static func stamp(for options: BuildOptions, content: [(path: String, identity: String)]? = nil) -> String {
         var digest = "options \(options.contentFolder.path) \(options.assetsFolder.path) \(options.includeDrafts) "
-            + "\(options.baseURL ?? "-") \(options.fingerprintAssets) \(options.notFoundRoot ?? "-")\n"
+            + "\(options.baseURL ?? "-") \(options.fingerprintAssets) \(options.notFoundRoot ?? "-") \(options.precompress.map(String.init) ?? "-")\n"
         digest += "generator " + fileIdentity(Bundle.main.executablePath ?? CommandLine.arguments[0]) + "\n"
         for (path, identity) in content ?? identities(in: options.contentFolder) {
             digest += path + " " + identity + "\n"

@@ -12,8 +12,20 @@ public struct WriteReport: Sendable, Hashable {
     public var written: Int
     public var unchanged: Int
     public var removed: Int
+    /// Compressed copies made anew (`.br`, `.gz`), and those linked from the previous build beside an unchanged file.
+    public var compressed = 0
+    public var compressedReused = 0
     /// Output paths (relative, sorted) whose bytes changed: written anew, or removed.
     public var changedPaths: [String] = []
+}
+
+/// What became of one file of the site in the staging folder.
+private struct FileOutcome: Sendable {
+    /// Written anew; false when linked from the old site.
+    var written = true
+    /// The suffixes of its compressed copies, made anew or linked from the old site.
+    var writtenVariants: [String] = []
+    var reusedVariants: [String] = []
 }
 
 /// The write stage: the new site is assembled in a staging folder beside the output and swapped in whole,
@@ -32,6 +44,8 @@ enum OutputWriter {
     /// Writes the file at each of `paths`, its bytes made by `contents(index)` on whichever core writes it: a build
     /// renders each page just before writing it, so no more than a page per core is held in memory at once.
     /// The site is assembled in `staging` (made here if nil) and swapped in whole.
+    /// With `record.precompression` set, each text file gets its compressed copies beside it (`Precompression`); those of
+    /// a file whose bytes did not change are linked from the old site when it was compressed with the same settings.
     static func write(paths: [String], to output: URL, record: BuildRecord, protecting protected: [URL], staging: StagingFolder?,
                       contents: @Sendable (Int) -> Data) throws(OutputError) -> WriteReport {
         let fileManager = FileManager.default
@@ -46,37 +60,58 @@ enum OutputWriter {
         let retired = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).old-\(getpid())")
 
         var report = WriteReport(written: 0, unchanged: 0, removed: 0)
+        var variantPaths: [String] = []
         do {
             let outputPath = output.path + "/", stagingPath = staging.path
             // Without an old site (a first build, or one into a new folder) no file can be unchanged: looking for each
             // one anyway cost Foundation 7 µs a page.
             let hasOldSite = fileManager.fileExists(atPath: outputPath + markerName)
+            let precompress = record.precompression != nil
+            let reusesCompressed = precompress && hasOldSite && BuildRecord.read(from: output)?.precompression == record.precompression
             // The folder thread goes on to the pages' folders in the order they are written, skipping those made already.
             let pageFolders = paths.map(OutputWriter.folder(of:))
             staging.makeFolders(pageFolders)
             // Each file: unchanged ones are linked from the old site, the rest written; both cores busy.
-            let outcomes = Array(paths.indices).concurrentMap { index -> Bool? in
+            let outcomes = Array(paths.indices).concurrentMap { index -> FileOutcome? in
                 let path = paths[index], bytes = contents(index)
                 let previous = outputPath + path
                 let target = stagingPath + path
                 guard staging.makeFolder(pageFolders[index]) else { return nil }
+                var outcome = FileOutcome()
                 if hasOldSite, let old = FileManager.default.contents(atPath: previous), old == bytes, link(previous, target) == 0 {
-                    return false
+                    outcome.written = false
+                } else if !writeFile(target, bytes) {
+                    return nil
                 }
-                return writeFile(target, bytes) ? true : nil
+                guard precompress, Precompression.applies(to: path, size: bytes.count) else { return outcome }
+                // The same bytes under the same settings compress to the same copies, or to none worth keeping.
+                if reusesCompressed, !outcome.written, let reused = linkCompressedCopies(of: previous, to: target) {
+                    outcome.reusedVariants = reused
+                    return outcome
+                }
+                for (suffix, compressed) in Precompression.variants(of: bytes, at: path) {
+                    guard writeFile(target + suffix, compressed) else { return nil }
+                    outcome.writtenVariants.append(suffix)
+                }
+                return outcome
             }
             staging.stopMakingFolders()
             for (path, outcome) in zip(paths, outcomes) {
-                switch outcome {
-                case .none: throw OutputError("cannot write \(staging.url.appendingPathComponent(path).path)")
-                case .some(true):
+                guard let outcome else { throw OutputError("cannot write \(staging.url.appendingPathComponent(path).path)") }
+                if outcome.written {
                     report.written += 1
                     report.changedPaths.append(path)
-                case .some(false):
+                } else {
                     report.unchanged += 1
                 }
+                report.compressed += outcome.writtenVariants.count
+                report.changedPaths += outcome.writtenVariants.map { path + $0 }
+                report.compressedReused += outcome.reusedVariants.count
+                variantPaths += (outcome.writtenVariants + outcome.reusedVariants).map { path + $0 }
             }
             staging.removeFolders(except: pageFolders)
+            var record = record
+            record.files += variantPaths.count
             // A plain write like every page's: Foundation's `createFile` syncs the file to the disk, which waited half
             // a second behind the pages' writeback at 100,000 entries.
             guard writeFile(stagingPath + markerName, Data(record.markerText.utf8)) else {
@@ -92,7 +127,7 @@ enum OutputWriter {
 
         report.changedPaths.sort()
         if fileManager.fileExists(atPath: output.path) {
-            let newPaths = Set(paths)
+            let newPaths = Set(paths + variantPaths)
             let removedPaths = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }
             report.removed = removedPaths.count
             report.changedPaths = (report.changedPaths + removedPaths).sorted()
@@ -117,6 +152,21 @@ enum OutputWriter {
         return report
     }
 
+    /// Links the compressed copies the old site has of `previous` (a file whose bytes did not change) beside `target`,
+    /// and returns their suffixes; nil if one exists but cannot be linked, so that the file is compressed anew.
+    private static func linkCompressedCopies(of previous: String, to target: String) -> [String]? {
+        var linked: [String] = []
+        for suffix in Precompression.suffixes {
+            if link(previous + suffix, target + suffix) == 0 {
+                linked.append(suffix)
+            } else if errno != ENOENT {
+                for done in linked { unlink(target + done) }
+                return nil
+            }
+        }
+        return linked
+    }
+
     /// Replaces some files of a site this writer wrote before, each on its own: only files whose bytes changed are
     /// written, each to a temporary file renamed over the old one, so a reader sees the old page or the new one.
     /// For the preview server's small rebuilds, where swapping in a copy of the whole site would cost more than the change.
@@ -137,6 +187,8 @@ enum OutputWriter {
                 unlink(temporary)
                 return nil
             }
+            // Compressed copies of the old bytes would be served in place of the new ones.
+            for suffix in Precompression.suffixes { unlink(target + suffix) }
             return true
         }
         for (file, outcome) in zip(files, outcomes) {
