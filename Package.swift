@@ -35,6 +35,7 @@ let package = Package(
             name: "BriefingServer",
             dependencies: [
                 "BriefingKit",
+                "Templates",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

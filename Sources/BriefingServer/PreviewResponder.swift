@@ -7,8 +7,13 @@ struct PreviewResponder: HTTPResponder {
 
     let files: StaticFileResponder
     let hub: LiveReloadHub
+    /// Nil when the editor is off.
+    let editor: EditorResponder?
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        if let editor, let path = request.head.path, path.hasPrefix(EditorRoutes.root) || path == "/__briefing/edit" || path.hasPrefix("/__briefing/edit?") {
+            return await editor.respond(to: request)
+        }
         guard request.method == .get || request.method == .head else {
             var response = StaticFileResponder.plainText(.methodNotAllowed, "405 Method Not Allowed: the preview serves GET and HEAD\n",
                                                          method: request.method)
@@ -28,7 +33,7 @@ struct PreviewResponder: HTTPResponder {
         }
         let status = await hub.status
         return await files.respond(method: request.method, target: target, headers: request.headers,
-                             injection: .init(version: status.version, publishedAt: status.publishedAt))
+                             injection: .init(version: status.version, publishedAt: status.publishedAt, editLink: editor != nil))
     }
 
     private func script(method: HTTPRequest.Method) -> Response {

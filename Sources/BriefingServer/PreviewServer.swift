@@ -55,7 +55,13 @@ public final class PreviewServer: Sendable {
 
         let hub = LiveReloadHub(serverID: Self.newServerID(), problems: problems, now: Int(Date().timeIntervalSince1970))
         let files = StaticFileResponder(root: configuration.build.outputFolder.standardizedFileURL.path)
-        let responder = PreviewResponder(files: files, hub: hub)
+        let access = EditorAccess(host: configuration.host, editToken: configuration.editToken)
+        let editor = configuration.servesEditor ? EditorResponder(access: access, session: rebuilder.session) : nil
+        if configuration.editing, editor == nil {
+            log.error("warning: the editor is off: on \(configuration.host) it would let anyone who reaches this machine change the content. "
+                + "Pass --edit-token TOKEN to turn it on, guarded by that token.")
+        }
+        let responder = PreviewResponder(files: files, hub: hub, editor: editor)
         var logger = Logger(label: "briefing.serve")
         logger.logLevel = .critical
         let host = configuration.host
@@ -67,8 +73,12 @@ public final class PreviewServer: Sendable {
                                                     availableConnectionsDelegate: .maximum(limits.maximumConnections, logger: logger)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                access.listening(on: port)
                 let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
                 log.info("Serving \(Self.display(responder.files.root)) at http://\(shownHost):\(port)/ (Ctrl-C to stop).")
+                if editor != nil {
+                    log.info("Editor at http://\(shownHost):\(port)\(EditorRoutes.root)\(access.editToken != nil ? "?edit_token=…" : "")")
+                }
                 await onReady(port)
             },
             logger: logger
