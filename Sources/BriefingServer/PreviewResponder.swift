@@ -9,8 +9,17 @@ struct PreviewResponder: HTTPResponder {
     let hub: LiveReloadHub
     /// Nil when the editor is off.
     let editor: EditorResponder?
+    /// The server listens on a loopback address: requests must name it by a loopback name.
+    let loopbackOnly: Bool
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        // A page on another site that rebinds its own name to 127.0.0.1 (DNS rebinding) could otherwise read the preview,
+        // drafts and all; its requests carry its own name in `Host`.
+        if loopbackOnly, let authority = request.head.authority,
+           EditorAccess.split(host: authority.lowercased()).map({ !EditorAccess.isLoopbackName($0.0) }) ?? true {
+            return StaticFileResponder.plainText(.forbidden, "403 Forbidden: the preview answers only to a loopback "
+                + "address such as 127.0.0.1 or localhost\n", method: request.method)
+        }
         if let editor, let path = request.head.path, path.hasPrefix(EditorRoutes.root) || path == "/__briefing/edit" || path.hasPrefix("/__briefing/edit?") {
             return await editor.respond(to: request)
         }

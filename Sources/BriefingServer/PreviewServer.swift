@@ -29,8 +29,9 @@ public final class PreviewServer: Sendable {
     public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws(PreviewError) -> Outcome {
         let log = configuration.log
         if !configuration.isLoopback {
-            log.error("warning: listening on \(configuration.host): anyone who can reach this machine can read the preview, drafts "
-                + "included. The preview server is meant for 127.0.0.1.")
+            let drafts = configuration.build.includeDrafts ? ", drafts included" : ""
+            log.error("warning: listening on \(configuration.host): anyone who can reach this machine can read the preview\(drafts). "
+                + "The preview server is meant for 127.0.0.1.")
         }
 
         var options = configuration.build
@@ -61,7 +62,7 @@ public final class PreviewServer: Sendable {
             log.error("warning: the editor is off: on \(configuration.host) it would let anyone who reaches this machine change the content. "
                 + "Pass --edit-token TOKEN to turn it on, guarded by that token.")
         }
-        let responder = PreviewResponder(files: files, hub: hub, editor: editor)
+        let responder = PreviewResponder(files: files, hub: hub, editor: editor, loopbackOnly: configuration.isLoopback)
         var logger = Logger(label: "briefing.serve")
         logger.logLevel = .critical
         let host = configuration.host
