@@ -50,7 +50,8 @@ clean:
 	rm -rf .build .build-fuzz public
 
 # Preview server. `make serve` builds, serves public/ on http://127.0.0.1:8000/, rebuilds on every save and reloads open
-# pages; a changed Swift template recompiles and restarts it (scripts/serve.sh). Options go in ARGS, e.g.
+# pages, and serves the editor at http://127.0.0.1:8000/__briefing/edit/ (docs/editor.md); a changed Swift template
+# recompiles and restarts it (scripts/serve.sh). Options go in ARGS, e.g.
 # make serve ARGS="--port 8080 --open". SCRATCH names another build folder.
 # `make load` runs wrk for ten seconds against the preview server on a free loopback port (installs wrk if missing).
 # `make load-faults` does the same for twenty seconds with 1,000 connections while slow clients, clients that leave

@@ -42,6 +42,7 @@ let package = Package(
             name: "BriefingServer",
             dependencies: [
                 "BriefingKit",
+                "Templates",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

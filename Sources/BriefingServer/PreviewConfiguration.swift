@@ -25,6 +25,15 @@ public struct PreviewConfiguration: Sendable {
     /// Stop gracefully on SIGINT and SIGTERM (the command line); tests stop the server with `stop()` instead.
     public var handlesSignals: Bool
     public var log: PreviewLog
+    /// Serve the editor at `/__briefing/edit/` (`--no-edit` turns it off).
+    public var editing = true
+    /// Required on every editor request when set; without it, the editor is off unless the server listens on loopback.
+    public var editToken: String?
+
+    /// Whether the editor is served: asked for, and either on loopback or guarded by an edit token.
+    public var servesEditor: Bool {
+        editing && (isLoopback || editToken != nil)
+    }
 
     public enum WatchMode: Sendable, Equatable {
         /// inotify on Linux; polling where it is unavailable.

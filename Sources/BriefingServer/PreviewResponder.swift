@@ -7,8 +7,22 @@ struct PreviewResponder: HTTPResponder {
 
     let files: StaticFileResponder
     let hub: LiveReloadHub
+    /// Nil when the editor is off.
+    let editor: EditorResponder?
+    /// The server listens on a loopback address: requests must name it by a loopback name.
+    let loopbackOnly: Bool
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        // A page on another site that rebinds its own name to 127.0.0.1 (DNS rebinding) could otherwise read the preview,
+        // drafts and all; its requests carry its own name in `Host`.
+        if loopbackOnly, let authority = request.head.authority,
+           EditorAccess.split(host: authority.lowercased()).map({ !EditorAccess.isLoopbackName($0.0) }) ?? true {
+            return StaticFileResponder.plainText(.forbidden, "403 Forbidden: the preview answers only to a loopback "
+                + "address such as 127.0.0.1 or localhost\n", method: request.method)
+        }
+        if let editor, let path = request.head.path, path.hasPrefix(EditorRoutes.root) || path == "/__briefing/edit" || path.hasPrefix("/__briefing/edit?") {
+            return await editor.respond(to: request)
+        }
         guard request.method == .get || request.method == .head else {
             var response = StaticFileResponder.plainText(.methodNotAllowed, "405 Method Not Allowed: the preview serves GET and HEAD\n",
                                                          method: request.method)
@@ -28,7 +42,7 @@ struct PreviewResponder: HTTPResponder {
         }
         let status = await hub.status
         return await files.respond(method: request.method, target: target, headers: request.headers,
-                             injection: .init(version: status.version, publishedAt: status.publishedAt))
+                             injection: .init(version: status.version, publishedAt: status.publishedAt, editLink: editor != nil))
     }
 
     private func script(method: HTTPRequest.Method) -> Response {

@@ -29,8 +29,9 @@ public final class PreviewServer: Sendable {
     public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws(PreviewError) -> Outcome {
         let log = configuration.log
         if !configuration.isLoopback {
-            log.error("warning: listening on \(configuration.host): anyone who can reach this machine can read the preview, drafts "
-                + "included. The preview server is meant for 127.0.0.1.")
+            let drafts = configuration.build.includeDrafts ? ", drafts included" : ""
+            log.error("warning: listening on \(configuration.host): anyone who can reach this machine can read the preview\(drafts). "
+                + "The preview server is meant for 127.0.0.1.")
         }
 
         var options = configuration.build
@@ -55,7 +56,13 @@ public final class PreviewServer: Sendable {
 
         let hub = LiveReloadHub(serverID: Self.newServerID(), problems: problems, now: Int(Date().timeIntervalSince1970))
         let files = StaticFileResponder(root: configuration.build.outputFolder.standardizedFileURL.path)
-        let responder = PreviewResponder(files: files, hub: hub)
+        let access = EditorAccess(host: configuration.host, editToken: configuration.editToken)
+        let editor = configuration.servesEditor ? EditorResponder(access: access, session: rebuilder.session) : nil
+        if configuration.editing, editor == nil {
+            log.error("warning: the editor is off: on \(configuration.host) it would let anyone who reaches this machine change the content. "
+                + "Pass --edit-token TOKEN to turn it on, guarded by that token.")
+        }
+        let responder = PreviewResponder(files: files, hub: hub, editor: editor, loopbackOnly: configuration.isLoopback)
         var logger = Logger(label: "briefing.serve")
         logger.logLevel = .critical
         let host = configuration.host
@@ -67,8 +74,12 @@ public final class PreviewServer: Sendable {
                                                     availableConnectionsDelegate: .maximum(limits.maximumConnections, logger: logger)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                access.listening(on: port)
                 let shownHost = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
                 log.info("Serving \(Self.display(responder.files.root)) at http://\(shownHost):\(port)/ (Ctrl-C to stop).")
+                if editor != nil {
+                    log.info("Editor at http://\(shownHost):\(port)\(EditorRoutes.root)\(access.editToken != nil ? "?edit_token=…" : "")")
+                }
                 await onReady(port)
             },
             logger: logger

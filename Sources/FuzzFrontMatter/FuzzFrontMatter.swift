@@ -85,12 +85,12 @@ enum FrontMatterTarget {
 
     private static func decode<Fields: FrontMatterFields & Equatable>(_ type: Fields.Type, _ split: FrontMatterSplit, _ lineCount: Int) {
         let result = FrontMatterParser.decode(type, yaml: split.yaml, path: path, firstLine: split.yamlFirstLine, decoder: decoder)
-        check(result, lineCount: lineCount, what: Fields.kindName)
+        check(result, yaml: split.yaml, lineCount: lineCount, what: Fields.kindName)
         checkFastPath(type, split.yaml, firstLine: split.yamlFirstLine)
     }
 
     private static func decodeFile<Fields: FrontMatterFields & Equatable>(_ type: Fields.Type, _ text: String, _ lineCount: Int) {
-        check(FrontMatterParser.decodeFile(type, yaml: text, path: path), lineCount: lineCount, what: Fields.kindName)
+        check(FrontMatterParser.decodeFile(type, yaml: text, path: path), yaml: text, lineCount: lineCount, what: Fields.kindName)
         checkFastPath(type, text, firstLine: 1)
     }
 
@@ -107,11 +107,14 @@ enum FrontMatterTarget {
         }
     }
 
-    private static func check<Fields: FrontMatterFields>(_ result: Result<FrontMatter<Fields>, BuildFailure>, lineCount: Int, what: String) {
+    private static func check<Fields: FrontMatterFields>(_ result: Result<FrontMatter<Fields>, BuildFailure>, yaml: String, lineCount: Int,
+                                                         what: String) {
         switch result {
         case .success(let frontMatter):
-            for (key, value) in frontMatter.fields.requiredText {
-                fuzzCheck(!value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(what): required field '\(key)' accepted empty")
+            let written = (try? Yams.compose(yaml: yaml, .default, .default, .utf8))?.mapping
+            for field in Fields.fields where field.isRequired && field.isText {
+                guard let value = written?[field.key]?.scalar?.string else { continue }
+                fuzzCheck(!value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(what): required field '\(field.key)' accepted empty")
             }
             for location in Array(frontMatter.lines.keys.values) + frontMatter.lines.items.values.flatMap({ $0 }) {
                 checkLocation(location, lineCount: lineCount, what: "\(what): field position")

@@ -31,13 +31,29 @@ struct Serve: AsyncParsableCommand {
                              visibility: .hidden))
     var exitOnTemplateChange = false
 
+    @Flag(name: .customLong("no-edit"), help: "Do not serve the editor at /__briefing/edit/.")
+    var noEdit = false
+
+    @Option(name: .customLong("edit-token"),
+            help: ArgumentHelp("Serve the editor on a --host other than loopback, to requests that carry this token only "
+                + "(open /__briefing/edit/?edit_token=TOKEN once).", valueName: "token"))
+    var editToken: String?
+
+    func validate() throws {
+        if let editToken, editToken.count < 16 || !editToken.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            throw ValidationError("--edit-token must be at least 16 letters, digits, '-' or '_' (it guards who may change the content)")
+        }
+    }
+
     /// The status that asks `make serve` to recompile and start again.
     static let restartStatus: Int32 = 75
 
     func run() async throws {
-        let server = PreviewServer(PreviewConfiguration(build: paths.buildOptions, host: host, port: port,
-                                                        templatesFolder: URL(fileURLWithPath: templates),
-                                                        exitOnTemplateChange: exitOnTemplateChange))
+        var configuration = PreviewConfiguration(build: paths.buildOptions, host: host, port: port,
+                                                 templatesFolder: URL(fileURLWithPath: templates), exitOnTemplateChange: exitOnTemplateChange)
+        configuration.editing = !noEdit
+        configuration.editToken = editToken
+        let server = PreviewServer(configuration)
         let open = open
         do {
             switch try await server.run(onReady: { port in if open { Self.openBrowser(port: port, host: host) } }) {

@@ -271,8 +271,10 @@ import Glibc
     }
 
     /// The page as built: the reload script the server adds to each page taken out again.
+    /// A served page as it is on disk: without the reload script and the editor's link the server adds.
     static func withoutReloadScript(_ text: String) -> String {
         text.replacing(#/<script src="/__briefing/reload\.js" data-build="[^"]*" defer></script>/#, with: "")
+            .replacing(#/<nav aria-label="Preview editor"[^>]*>.*?</nav>/#, with: "")
     }
 
     enum End: Equatable, Sendable {

@@ -87,12 +87,31 @@ import Glibc
 
     @Test func rawNULByteInTheRequestLine() async throws {
         try await Self.withTraps { preview in
-            let request = Array("GET /index.html".utf8) + [0] + Array(".txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+            let request = Array("GET /index.html".utf8) + [0] + Array(".txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
             do {
                 let reply = try await LoopbackHTTP.send(request, port: preview.port)
                 #expect(reply.status == 400)
             } catch is LoopbackError {
                 // Closing the connection without an answer is as good.
+            }
+        }
+    }
+
+    /// A page on another site whose name was rebound to 127.0.0.1 (DNS rebinding) sends its own name as `Host`: it reads
+    /// nothing, not even the overview. Loopback names are served.
+    @Test(arguments: ["attacker.example", "127.0.0.1.attacker.example", "192.168.1.10", "attacker.example:8000"])
+    func aForeignHostNameReadsNothing(_ host: String) async throws {
+        try await Self.withTraps { preview in
+            for target in ["/", "/index.html", "/__briefing/reload.js"] {
+                let reply = try await LoopbackHTTP.send(Array("GET \(target) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8),
+                                                        port: preview.port)
+                #expect(reply.status == 403, "\(host) \(target) gave \(reply.status)")
+                #expect(!reply.text.contains("Overview"))
+            }
+            for name in ["localhost", "127.0.0.1", "127.1.2.3"] {
+                let reply = try await LoopbackHTTP.send(Array("GET / HTTP/1.1\r\nHost: \(name):\(preview.port)\r\nConnection: close\r\n\r\n".utf8),
+                                                        port: preview.port)
+                #expect(reply.status == 200, "\(name) gave \(reply.status)")
             }
         }
     }

@@ -19,14 +19,15 @@ file system's writes are flushed and the harness waits until no task has waited 
 import hashlib
 import os
 import resource
-import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
+
+import editor
+import preview
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BRIEFING = os.path.abspath(os.environ.get("BRIEFING", os.path.join(ROOT, ".build", "release", "briefing")))
@@ -108,34 +109,9 @@ def edit_to_reload(site, output, edits=5):
     """Serves the built site with `briefing serve`, saves one quote `edits` times and returns the median milliseconds
     from the start of each write to the arrival of the live-reload event that follows it."""
     assets = os.path.join(ROOT, "templates", "assets")
-    server = subprocess.Popen([BRIEFING, "serve", "--port", "0", "--content", os.path.join(site, "content"), "--assets", assets,
-                               "--output", output, "--templates", os.path.join(ROOT, "templates")],
-                              cwd=site, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server, port = preview.start(BRIEFING, os.path.join(site, "content"), output, assets, os.path.join(ROOT, "templates"), site)
     try:
-        port = None
-        for line in server.stdout:
-            found = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
-            if found:
-                port = int(found.group(1))
-                break
-        if port is None:
-            sys.exit("briefing serve did not start")
-        events = socket.create_connection(("127.0.0.1", port))
-        events.sendall(b"GET /__briefing/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-        stream = events.makefile("rb")
-
-        def next_event():
-            name = None
-            for raw in stream:
-                line = raw.decode().rstrip("\r\n")
-                if line.startswith("event: "):
-                    name = line[len("event: "):]
-                elif line == "" and name:
-                    return name
-            sys.exit("the live-reload stream ended")
-
-        if next_event() != "status":
-            sys.exit("no status event from briefing serve")
+        events = preview.Events(port)
         quotes = os.path.join(site, "content", "quotes")
         quote = os.path.join(quotes, sorted(os.listdir(quotes))[len(os.listdir(quotes)) // 2])
         original = open(quote).read()
@@ -145,9 +121,7 @@ def edit_to_reload(site, output, edits=5):
             start = time.perf_counter()
             with open(quote, "w") as out:
                 out.write(original + f"\nEdited for the benchmark ({edit + 1}).\n")
-            while (event := next_event()) != "reload":
-                if event == "build-error":
-                    sys.exit("the edit broke the build")
+            events.until_reload("the edit")
             times.append((time.perf_counter() - start) * 1000)
         with open(quote, "w") as out:
             out.write(original)
@@ -210,6 +184,7 @@ def measure(size, runs):
         results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
     medians = {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
     medians["reload"] = edit_to_reload(site, ours_out)
+    medians["editor"] = editor.measure(BRIEFING, site, ours_out, assets, os.path.join(ROOT, "templates"))
     return medians
 
 
@@ -257,6 +232,7 @@ def main():
         print(f"| {size:,} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {fw:.2f} s | {nw:.3f} s "
               f"| {r['reload']:.0f} ms | {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
     print_scaling(measured)
+    editor.print_table(measured)
     # Publishing: what a reader downloads, and what --precompress adds to a build (scripts/bench/hosts.py).
     import hosts
     hosts.report(sizes)

@@ -70,7 +70,7 @@ public enum NewEntry {
     }
 
     /// The id for a title: ASCII, lower-case, hyphenated, at most about 60 characters, cut between words.
-    static func slug(_ title: String) -> String {
+    public static func slug(_ title: String) -> String {
         var id = ContentLoader.suggestedID(title)
         if id.count > 60 {
             let cut = id.prefix(60)

@@ -211,7 +211,7 @@ public enum ContentLoader {
     /// Every file below `folder`, relative, sorted; hidden files and editor backups skipped.
     /// `readdir` reports each entry's type, so no file is `stat`ed. A folder reached a second time
     /// (through a symbolic link back up the tree) is not walked again; the walk stops after `limit` files.
-    static func listFiles(in folder: URL, limit: Int = .max) -> [String] {
+    public static func listFiles(in folder: URL, limit: Int = .max) -> [String] {
         var paths: [String] = []
         var walked: Set<[UInt64]> = []
         func walk(_ directory: String, prefix: String) {
@@ -303,7 +303,7 @@ public enum ContentLoader {
         return slug.isEmpty ? "entry" : slug
     }
 
-    private struct ReadProblem: Error { var message: String }
+    struct ReadProblem: Error { var message: String }
 
     /// The bytes of a regular file of at most `maximumFileSize` bytes. Devices, pipes and sockets are refused
     /// without waiting on them (a pipe with no writer would block a plain read for ever), and a file that grows
@@ -406,13 +406,22 @@ public enum ContentLoader {
 
     /// `readText`, and the file's size and modification time as it was opened (`BuildRecord.identity`).
     static func readTextAndIdentity(_ filePath: String, path: String) -> Result<(text: String, identity: String), Diagnostic> {
-        let location = SourceLocation(path: path)
-        var bytes: [UInt8]
-        let identity: String
         switch readBytes(filePath) {
-        case .success(let read): (bytes, identity) = read
-        case .failure(let problem): return .failure(Diagnostic(location, problem.message))
+        case .success(let (bytes, identity)): return text(of: bytes, path: path).map { ($0, identity) }
+        case .failure(let problem): return .failure(Diagnostic(SourceLocation(path: path), problem.message))
         }
+    }
+
+    /// The bytes of a regular file of at most `maximumFileSize` bytes, as a build reads them.
+    static func readFile(_ filePath: String) -> Result<[UInt8], Diagnostic> {
+        readBytes(filePath).map(\.bytes).mapError { Diagnostic(SourceLocation(path: filePath), $0.message) }
+    }
+
+    /// A file's bytes as the text a build reads: a UTF-8 byte-order mark dropped, CRLF and lone CR made LF; an error at
+    /// the line where they stop being UTF-8 text. `path`: the file as messages name it.
+    static func text(of bytes: [UInt8], path: String) -> Result<String, Diagnostic> {
+        var bytes = bytes
+        let location = SourceLocation(path: path)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return .failure(Diagnostic(location, "file is UTF-16: save it as UTF-8"))
@@ -421,8 +430,8 @@ public enum ContentLoader {
         // Nearly every file is clean text: checked in one pass over the bytes. The walk scalar by scalar below runs
         // only to say where a problem is.
         if let (text, hasCarriageReturn) = cleanText(bytes) {
-            guard hasCarriageReturn else { return .success((text, identity)) }
-            return .success((text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"), identity))
+            guard hasCarriageReturn else { return .success(text) }
+            return .success(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
         }
 
         var line = 1
@@ -451,6 +460,6 @@ public enum ContentLoader {
         if bytes.contains(UInt8(ascii: "\r")) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        return .success((text, identity))
+        return .success(text)
     }
 }

@@ -21,17 +21,32 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
 
     public static let defaultPageSize = 100
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case title, description, language, image
+    enum CodingKeys: String, FieldKey {
+        case title, description, language
         case baseURL = "base_url"
         case asOf = "as_of"
         case rawHTML = "raw_html"
         case pageSize = "page_size"
-        case precompress
+        case precompress, image
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .title: field("Title", .text, required: true, help: "The briefing's name, shown on every page.")
+            case .description: field("Description", .longText, help: "One or two sentences for search engines and link previews.")
+            case .language: field("Language", .text, help: "A language tag such as en or en-GB; en if left empty.")
+            case .baseURL: field("Address (base URL)", .url, help: "Where the site is published, e.g. https://news.example/briefing/")
+            case .asOf: field("Current as of", .date, help: "The date the briefing is current to, shown on every page.")
+            case .rawHTML: field("Allow raw HTML in Markdown", .flag, help: "Only if every editor may put scripts into pages.")
+            case .pageSize: field("Items per list page", .number, help: "How many quotes or events a list page shows; 100 if left empty.")
+            case .precompress: field("Write compressed copies", .flag,
+                                     help: "Gzip and Brotli copies of the text files beside them, for servers that send them as they are.")
+            case .image: field("Image", .text, help: "The id of an image in media/: the picture of link previews for pages without one.")
+            }
+        }
     }
     static let kindName = "site.yaml"
+    static let fields = describedFields()
     static let hasEditorialFields = false
-    var requiredText: [String: String] { ["title": title] }
 }
 
 /// `content/index.md`: the overview.
@@ -40,9 +55,19 @@ public struct OverviewFields: FrontMatterFields, Sendable, Hashable {
     public var summary: String?
     public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary, image }
+    enum CodingKeys: String, FieldKey {
+        case title, summary, image
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .title: field("Title", .text, required: true)
+            case .summary: field("Summary", .longText, help: "The story in a sentence or two, shown at the top of the overview.")
+            case .image: field("Image", .text, help: "The id of an image in media/, shown under the heading.")
+            }
+        }
+    }
     static let kindName = "the overview"
-    var requiredText: [String: String] { ["title": title] }
+    static let fields = describedFields()
 }
 
 public enum PersonKind: String, Decodable, Sendable, Hashable, CaseIterable {
@@ -60,9 +85,24 @@ public struct PersonFields: FrontMatterFields, Sendable, Hashable {
     /// A portrait: an image id in `media/`.
     public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, role, kind, country, aliases, summary, image }
+    enum CodingKeys: String, FieldKey {
+        case name, role, kind, country, aliases, summary, image
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .name: field("Name", .text, required: true)
+            case .role: field("Role", .text, required: true, help: "Their position at the time of the story, e.g. President of Russia.")
+            case .kind: field("Kind", .choice(PersonKind.allCases.map(\.rawValue)),
+                              help: "person unless the reporting attributes words to a side, such as a government.")
+            case .country: field("Country", .text)
+            case .aliases: field("Also known as", .texts, help: "Other names the reporting uses.")
+            case .summary: field("Summary", .longText, help: "Where they stand, in a sentence.")
+            case .image: field("Image", .text, help: "A portrait: the id of an image in media/.")
+            }
+        }
+    }
     static let kindName = "a person"
-    var requiredText: [String: String] { ["name": name, "role": role] }
+    static let fields = describedFields()
 }
 
 /// `content/quotes/ID.md`
@@ -75,9 +115,23 @@ public struct QuoteFields: FrontMatterFields, Sendable, Hashable {
     public var medium: String?
     public var topics: [String]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case speaker, text, date, source, event, medium, topics }
+    enum CodingKeys: String, FieldKey {
+        case speaker, text, date, source, event, medium, topics
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .speaker: field("Speaker", .reference(.person), required: true, help: "Who said it.")
+            case .text: field("Words", .longText, required: true, help: "Verbatim, as the source gives them.")
+            case .date: field("Date", .date, required: true, help: "When it was said, as precisely as the source allows.")
+            case .source: field("Source", .reference(.source), required: true, help: "Where it was reported.")
+            case .event: field("Event", .reference(.event), help: "The timeline event it belongs to, if any.")
+            case .medium: field("Medium", .text, help: "How it was said, e.g. Truth Social post.")
+            case .topics: field("Topics", .references(.topic), help: "The main topic first.")
+            }
+        }
+    }
     static let kindName = "a quote"
-    var requiredText: [String: String] { ["speaker": speaker, "text": text, "source": source] }
+    static let fields = describedFields()
 }
 
 /// `content/timeline/ID.md`
@@ -93,9 +147,24 @@ public struct EventFields: FrontMatterFields, Sendable, Hashable {
     /// A photograph of the event: an image id in `media/`.
     public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, date, time, weight, people, sources, topics, image }
+    enum CodingKeys: String, FieldKey {
+        case title, date, time, weight, people, sources, topics, image
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .title: field("Title", .text, required: true)
+            case .date: field("Date", .date, required: true, help: "As precisely as the reporting allows.")
+            case .time: field("Time of day", .text, help: "In words, e.g. late night.")
+            case .weight: field("Order within the day", .number, help: "Events of the same date are shown lower number first.")
+            case .people: field("People", .references(.person))
+            case .sources: field("Sources", .references(.source))
+            case .topics: field("Topics", .references(.topic))
+            case .image: field("Image", .text, help: "A photograph of the event: the id of an image in media/.")
+            }
+        }
+    }
     static let kindName = "a timeline event"
-    var requiredText: [String: String] { ["title": title] }
+    static let fields = describedFields()
 }
 
 /// `content/sources/ID.md`
@@ -106,9 +175,21 @@ public struct SourceFields: FrontMatterFields, Sendable, Hashable {
     public var date: PartialDate?
     public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, publisher, url, date, image }
+    enum CodingKeys: String, FieldKey {
+        case title, publisher, url, date, image
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .title: field("Title", .text, required: true)
+            case .publisher: field("Publisher", .text, required: true)
+            case .url: field("Address (URL)", .url, help: "http or https.")
+            case .date: field("Date", .date, help: "When it was published.")
+            case .image: field("Image", .text, help: "The id of an image in media/.")
+            }
+        }
+    }
     static let kindName = "a source"
-    var requiredText: [String: String] { ["title": title, "publisher": publisher] }
+    static let fields = describedFields()
 }
 
 /// `content/pages/ID.md`
@@ -116,9 +197,18 @@ public struct PageFields: FrontMatterFields, Sendable, Hashable {
     public var title: String
     public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, image }
+    enum CodingKeys: String, FieldKey {
+        case title, image
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .title: field("Title", .text, required: true)
+            case .image: field("Image", .text, help: "The id of an image in media/, shown under the title.")
+            }
+        }
+    }
     static let kindName = "a page"
-    var requiredText: [String: String] { ["title": title] }
+    static let fields = describedFields()
 }
 
 /// `content/topics/ID.md`: optional; a topic exists as soon as a `topics:` list names it.
@@ -127,9 +217,19 @@ public struct TopicFields: FrontMatterFields, Sendable, Hashable {
     public var summary: String?
     public var image: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case title, summary, image }
+    enum CodingKeys: String, FieldKey {
+        case title, summary, image
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .title: field("Title", .text, required: true)
+            case .summary: field("Summary", .longText, help: "The position in a sentence.")
+            case .image: field("Image", .text, help: "The id of an image in media/.")
+            }
+        }
+    }
     static let kindName = "a topic"
-    var requiredText: [String: String] { ["title": title] }
+    static let fields = describedFields()
 }
 
 /// `content/media/ID.yaml`: the sidecar of the image `media/ID.jpg` (or `.jpeg`, `.png`, `.webp`). Credit and licence
@@ -154,15 +254,30 @@ public struct ImageFields: FrontMatterFields, Sendable, Hashable {
     /// The point to keep when cropping: across, then down, from 0 to 1, e.g. `0.5, 0.3`.
     public var focus: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, FieldKey {
         case alt, credit, license, caption, creator, copyright
         case licenseURL = "license_url"
         case acquireLicenseURL = "acquire_license_url"
         case date, focus
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .alt: field("Description (alt text)", .longText, required: true, help: "What the image shows, for readers who cannot see it.")
+            case .credit: field("Credit", .text, required: true, help: "As printed under the image, e.g. Jane Doe/Agency.")
+            case .license: field("Licence", .text, required: true, help: "A licence name or URL, e.g. CC BY 4.0.")
+            case .caption: field("Caption", .longText, help: "Printed under the image, before the credit.")
+            case .creator: field("Creator", .text, help: "Who made it.")
+            case .copyright: field("Copyright notice", .text, help: "e.g. © 2025 Agency.")
+            case .licenseURL: field("Licence page", .url, help: "The licence's address; the printed licence links to it.")
+            case .acquireLicenseURL: field("Where to license it", .url, help: "A page where readers can license the image.")
+            case .date: field("Date taken", .date)
+            case .focus: field("Focus point", .text, help: "The point crops keep: across, then down, from 0 to 1, e.g. 0.5, 0.3.")
+            }
+        }
     }
     static let kindName = "an image sidecar"
+    static let fields = describedFields()
     static let hasEditorialFields = false
-    var requiredText: [String: String] { ["alt": alt, "credit": credit, "license": license] }
 }
 
 /// Fields any entry may carry besides its own: publication state and the record of changes.
@@ -173,7 +288,17 @@ public struct EditorialFields: Decodable, Sendable, Hashable {
     public var updated: PartialDate?
     public var corrections: [Correction]?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case draft, updated, corrections }
+    enum CodingKeys: String, FieldKey {
+        case draft, updated, corrections
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .draft: field("Draft", .flag, help: "Left out of the site until this is unticked.")
+            case .updated: field("Updated", .date, help: "When it last changed in substance.")
+            case .corrections: field("Corrections", .corrections, help: "Each with its date and what was wrong.")
+            }
+        }
+    }
 
     public init(draft: Bool? = nil, updated: PartialDate? = nil, corrections: [Correction]? = nil) {
         self.draft = draft

@@ -32,19 +32,27 @@ struct FieldLines: Sendable, Hashable {
     }
 }
 
-/// A front matter type: its keys are the only ones an editor may write.
+/// A front matter type: the fields its descriptors list are the only ones an editor may write.
 protocol FrontMatterFields: Decodable {
-    associatedtype CodingKeys: CodingKey & CaseIterable
+    associatedtype CodingKeys: FieldKey
     /// What the error messages call this kind of entry, e.g. "a quote".
     static var kindName: String { get }
-    /// Required text fields by key, to reject ones written but left empty.
-    var requiredText: [String: String] { get }
     /// Whether `draft`, `updated` and `corrections` may be written too.
     static var hasEditorialFields: Bool { get }
+    /// Every field, in the order files are written; `describedFields()`, kept once per type.
+    static var fields: [FieldDescriptor] { get }
 }
 
 extension FrontMatterFields {
     static var hasEditorialFields: Bool { true }
+
+    /// The descriptors of the type's own keys, then of the editorial ones where it takes them.
+    static func describedFields() -> [FieldDescriptor] {
+        CodingKeys.allCases.map(\.descriptor) + (hasEditorialFields ? EditorialFields.CodingKeys.allCases.map(\.descriptor) : [])
+    }
+
+    /// The keys that may be written.
+    static var allowedKeys: [String] { fields.map(\.key) }
 }
 
 enum FrontMatterParser {
@@ -111,7 +119,7 @@ enum FrontMatterParser {
     /// Its values are scalars and lists of scalars, never more than `nestingLimit` deep.
     static func decodeSimple<Fields: FrontMatterFields>(_ type: Fields.Type, yaml: String, path: String, firstLine: Int) -> FrontMatter<Fields>? {
         guard let parsed = SimpleYAML.parse(yaml) else { return nil }
-        let allowed = allowedKeys(Fields.self)
+        let allowed = Fields.allowedKeys
         var lines = FieldLines(path: path, start: max(1, firstLine - 1))
         var fields: [String: SimpleYAML.Value] = [:]
         // As `withinBudget` counts them: the mapping, each key and value, each list item.
@@ -131,7 +139,8 @@ enum FrontMatterParser {
         let root = SimpleYAMLDecoder(value: .fields(fields))
         guard let decoded = try? Fields(from: root),
               let editorial = Fields.hasEditorialFields ? try? EditorialFields(from: root) : EditorialFields(),
-              emptyRequiredStrings(in: decoded, lines: lines).isEmpty, uncorrected(editorial, lines: lines).isEmpty
+              emptyRequiredText(Fields.self, lines: lines, value: { fields[$0].flatMap(\.scalarText) }).isEmpty,
+              uncorrected(editorial, lines: lines).isEmpty
         else { return nil }
         return FrontMatter(fields: decoded, editorial: editorial, lines: lines)
     }
@@ -144,11 +153,14 @@ enum FrontMatterParser {
         // libyaml puts the end of the text on a line of its own when the last line has no newline, so an error
         // found there would name a line the file does not have. The closing `---` follows front matter (firstLine > 1).
         let lastLine = firstLine + yaml.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) } + (firstLine > 1 ? 1 : 0)
+        func place(_ line: Int, _ column: Int) -> SourceLocation {
+            let line = line + firstLine - 1
+            guard line <= lastLine else { return SourceLocation(path: path, line: lastLine, column: 1) }
+            return SourceLocation(path: path, line: line, column: max(1, column))
+        }
         func at(_ mark: Mark?) -> SourceLocation {
             guard let mark else { return startOfFrontMatter }
-            let line = mark.line + firstLine - 1
-            guard line <= lastLine else { return SourceLocation(path: path, line: lastLine, column: 1) }
-            return SourceLocation(path: path, line: line, column: max(1, mark.column))
+            return place(mark.line, mark.column)
         }
 
         if let line = lineNestedTooDeeply(yaml) {
@@ -160,7 +172,8 @@ enum FrontMatterParser {
         do {
             root = try Yams.compose(yaml: yaml, .default, .default, .utf8) ?? Node.mapping(Node.Mapping([]))
         } catch let error as YamlError {
-            return .failure([yamlDiagnostic(error, yaml: yaml, at: at) ?? Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
+            return .failure([yamlDiagnostic(error, yaml: yaml, firstLine: firstLine, at: at, place: place)
+                ?? Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
         } catch {
             return .failure([Diagnostic(startOfFrontMatter, "invalid YAML: \(error)")])
         }
@@ -175,7 +188,7 @@ enum FrontMatterParser {
 
         var lines = FieldLines(path: path, start: startOfFrontMatter.line)
         var problems: [Diagnostic] = []
-        let allowed = allowedKeys(Fields.self)
+        let allowed = Fields.allowedKeys
         for (keyNode, valueNode) in mapping {
             let key = keyNode.string ?? ""
             lines.keys[key] = at(keyNode.mark)
@@ -184,13 +197,16 @@ enum FrontMatterParser {
             }
             if !allowed.contains(key) {
                 problems.append(Diagnostic(at(keyNode.mark), "unknown field '\(key)' in \(Fields.kindName)\(didYouMean(key, in: allowed)); allowed fields: \(allowed.joined(separator: ", "))"))
+            } else if let mark = keyNode.mark, valueNode.scalar?.style == .plain, Fields.fields.contains(where: { $0.key == key && $0.takesFreeText }),
+                      let cut = YAMLMistakes.cutByComment(yaml, line: mark.line) {
+                problems.append(Diagnostic(place(cut.line, cut.column), cut.message))
             }
         }
 
         do {
             let fields = try decoder.decode(Fields.self, from: root)
             let editorial = Fields.hasEditorialFields ? try decoder.decode(EditorialFields.self, from: root) : EditorialFields()
-            problems += emptyRequiredStrings(in: fields, lines: lines)
+            problems += emptyRequiredText(Fields.self, lines: lines, value: { mapping[$0]?.scalar?.string })
             problems += uncorrected(editorial, lines: lines)
             return problems.isEmpty ? .success(FrontMatter(fields: fields, editorial: editorial, lines: lines)) : .failure(BuildFailure(problems))
         } catch let error as DecodingError {
@@ -209,16 +225,18 @@ enum FrontMatterParser {
 
     // MARK: - Errors
 
-    private static func yamlDiagnostic(_ error: YamlError, yaml: String, at: (Mark?) -> SourceLocation) -> Diagnostic? {
+    private static func yamlDiagnostic(_ error: YamlError, yaml: String, firstLine: Int, at: (Mark?) -> SourceLocation,
+                                       place: (Int, Int) -> SourceLocation) -> Diagnostic? {
         switch error {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
+            if let mistake = YAMLMistakes.behindSyntaxError(in: yaml, errorLine: mark.line, errorColumn: mark.column, problem: problem,
+                                                            firstLine: firstLine) {
+                return Diagnostic(place(mistake.line, mistake.column), mistake.message)
+            }
             let detail = context.map { "\($0.text) " } ?? ""
-            var message = "invalid YAML: \(detail)\(problem)"
-            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.indices.contains(mark.line - 1), lines[mark.line - 1].contains("\t") { message += " (indent with spaces, not tabs)" }
-            return Diagnostic(at(mark), message)
+            return Diagnostic(at(mark), "invalid YAML: \(detail)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return Diagnostic(at(context.mark), "duplicate field '\(duplicates.joined(separator: "', '"))': each field may appear once")
         case .reader(let problem, _, _, _):
@@ -250,6 +268,9 @@ enum FrontMatterParser {
             return Diagnostic(at(nil), "missing required field '\(field)' in \(kindName)")
         case .typeMismatch(let expected, let context):
             let found = node(for: context.codingPath)
+            if expected is Node.Sequence.Type, let scalar = found?.scalar, scalar.style == .plain, context.codingPath.count == 1 {
+                return Diagnostic(at(found?.mark), YAMLMistakes.listWithoutBrackets(key: name(context.codingPath), value: scalar.string))
+            }
             return Diagnostic(at(found?.mark), "field '\(name(context.codingPath))' must be \(describe(expected)), found \(describe(found))")
         case .valueNotFound(let expected, let context):
             let found = node(for: context.codingPath)
@@ -332,10 +353,6 @@ enum FrontMatterParser {
         return true
     }
 
-    private static func allowedKeys<Fields: FrontMatterFields>(_ type: Fields.Type) -> [String] {
-        Fields.CodingKeys.allCases.map(\.stringValue) + (Fields.hasEditorialFields ? EditorialFields.CodingKeys.allCases.map(\.stringValue) : [])
-    }
-
     private static func uncorrected(_ editorial: EditorialFields, lines: FieldLines) -> [Diagnostic] {
         (editorial.corrections ?? []).enumerated().compactMap { index, correction in
             guard isBlank(correction.note) else { return nil }
@@ -344,11 +361,32 @@ enum FrontMatterParser {
     }
 
     /// `name:` with nothing after it decodes as an empty string; an empty name is as missing as no name.
-    private static func emptyRequiredStrings(in fields: some FrontMatterFields, lines: FieldLines) -> [Diagnostic] {
-        fields.requiredText.sorted { $0.key < $1.key }.compactMap { key, value in
-            guard isBlank(value) else { return nil }
-            return Diagnostic(lines.location(key), "field '\(key)' must not be empty")
+    /// `value`: the text written for a key, if it was written as a single value.
+    private static func emptyRequiredText<Fields: FrontMatterFields>(_ type: Fields.Type, lines: FieldLines,
+                                                                    value: (String) -> String?) -> [Diagnostic] {
+        Fields.fields.filter { $0.isRequired && $0.isText }.sorted { $0.key < $1.key }.compactMap { field in
+            guard let text = value(field.key), isBlank(text) else { return nil }
+            return Diagnostic(lines.location(field.key), "field '\(field.key)' must not be empty")
         }
+    }
+
+    /// A double-quoted YAML string holding `text`.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value):
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 
     /// Whether `text` is empty once trimmed of whitespace and line breaks. Trimming converts the whole text to UTF-16

@@ -23,6 +23,12 @@ enum SimpleYAML {
         case scalar(Scalar)
         case list([Scalar])
         case fields([String: Value])
+
+        /// The text of a single value; nil for a list or fields.
+        var scalarText: String? {
+            if case .scalar(let scalar) = self { return scalar.text }
+            return nil
+        }
     }
 
     struct Field: Sendable, Hashable {

@@ -12,6 +12,8 @@ import Synchronization
 public final class SiteSession: Sendable {
     public let options: BuildOptions
     private let state = Mutex(State())
+    /// The last good build, for the editor's checks, which must not wait for a rebuild to finish.
+    let latest = Mutex<Built?>(nil)
 
     private struct State: Sendable {
         /// The last build that succeeded.
@@ -20,7 +22,7 @@ public final class SiteSession: Sendable {
         var pending: Set<String> = []
     }
 
-    private struct Built: Sendable {
+    struct Built: Sendable {
         var parsed: ParsedContent
         var site: Site
         var images: ImageLibrary
@@ -63,7 +65,7 @@ public final class SiteSession: Sendable {
     }
 
     /// The kept worker, started on first use; nil when Markdown renders in process.
-    private func pool(for parsed: ParsedContent) -> MarkdownWorkerPool? {
+    func pool(for parsed: ParsedContent) -> MarkdownWorkerPool? {
         guard var settings = options.markdownWorkers else { return nil }
         return workerPool.withLock { pool in
             if let pool, pool.serves(contentFiles: parsed.resolver.contentFiles, options: parsed.markdownOptions) { return pool }
@@ -86,6 +88,7 @@ public final class SiteSession: Sendable {
             state.pending.formUnion(changedSources)
             let (built, report) = try rebuild(after: state.built, changed: state.pending)
             state = State(built: built, pending: [])
+            latest.withLock { $0 = built }
             return report
         }
     }
@@ -127,7 +130,10 @@ public final class SiteSession: Sendable {
         let pagePaths = jobs.map(\.path)
         // data.json and the search index hold fields and relations, never bodies: an edit of a body leaves them be.
         let fieldsChanged = edits.contains { $0.before.fields != $0.after.fields || $0.before.editorial != $0.after.editorial }
-        let searchIndex = fieldsChanged ? SiteBuilder.fingerprint([publishing.searchIndex()], enabled: options.fingerprintAssets) : nil
+        // With names made from their contents, a new search index may be a new name on every page: it is made first. With
+        // fixed names (the preview's), it is made beside the pages, on the other core.
+        let searchIndex = fieldsChanged && options.fingerprintAssets
+            ? SiteBuilder.fingerprint([publishing.searchIndex()], enabled: true) : nil
         guard searchIndex.map({ $0.1.searchIndex == previous.assetPaths.searchIndex }) ?? true,
               pagePaths == previous.pagePaths || Set(pagePaths) == Set(previous.pagePaths),
               let affected = Self.affectedPages(by: edits, before: previous.site, after: site, assets: previous.assetPaths)
@@ -137,6 +143,7 @@ public final class SiteSession: Sendable {
 
         var alongside: [@Sendable () -> OutputFile] = [publishing.feed]
         if fieldsChanged { alongside.append(publishing.data) }
+        if fieldsChanged && !options.fingerprintAssets { alongside.append(publishing.searchIndex) }
         // The sitemap lists the pages, which are the same as before, and the dates they were updated.
         if edits.contains(where: { $0.before.editorial.updated != $0.after.editorial.updated }) {
             alongside.append { publishing.sitemap(pages: pagePaths.filter { $0.hasSuffix(".html") }.sorted()) }

@@ -122,126 +122,38 @@ enum SiteResolver {
             problems.append(Diagnostic(SourceLocation(path: configPath.replacingOccurrences(of: "site.yaml", with: "index.md")),
                                        "the overview cannot be a draft: remove 'draft: true'"))
         }
-        for page in pages where SitePaths.reservedPageIDs.contains(page.id) {
-            problems.append(Diagnostic(SourceLocation(path: page.entry.path), "page id '\(page.id)' is taken by the site's own /\(page.id)/ section: rename the file"))
-        }
-        for source in sources {
-            if let url = source.fields.url, let problem = urlProblem(url) {
-                problems.append(Diagnostic(source.entry.lines.location("url"), "field 'url': \(problem)"))
-            }
-        }
-
         let peopleByID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let eventsByID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let sourcesByID = Dictionary(sources.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let entriesByPage = Dictionary(entries.map { ($0.page, $0) }, uniquingKeysWith: { a, _ in a })
 
-        // Typed references.
-        // A file that exists but failed to parse has its own error; references to it are not reported again.
-        func check(_ id: String, kind: ContentKind, field: String, item: Int? = nil, of entry: Entry) {
-            let folder = kind.folder!
-            if drafts.contains("\(folder)/\(id).md") {
-                problems.append(Diagnostic(entry.lines.location(field, item: item), draftMessage("\(folder)/\(id).md")))
-                return
-            }
-            guard !resolver.contentFiles.contains("\(folder)/\(id).md") else { return }
-            let known = resolver.contentFiles.filter { $0.hasPrefix(folder + "/") }.map { String($0.dropFirst(folder.count + 1).dropLast(3)) }
-            problems.append(Diagnostic(entry.lines.location(field, item: item),
-                                       "unknown \(kindNoun(kind)) '\(id)' in '\(field)'\(didYouMean(id, in: known)): no file \(folder)/\(id).md"))
-        }
-        var topicUses: [(id: String, field: String, item: Int, entry: Entry)] = []
-        for quote in quotes {
-            check(quote.fields.speaker, kind: .person, field: "speaker", of: quote.entry)
-            check(quote.fields.source, kind: .source, field: "source", of: quote.entry)
-            if let event = quote.fields.event { check(event, kind: .event, field: "event", of: quote.entry) }
-            for (index, topic) in (quote.fields.topics ?? []).enumerated() { topicUses.append((topic, "topics", index, quote.entry)) }
-        }
-        for event in events {
-            for (index, person) in (event.fields.people ?? []).enumerated() {
-                check(person, kind: .person, field: "people", item: index, of: event.entry)
-            }
-            for (index, source) in (event.fields.sources ?? []).enumerated() {
-                check(source, kind: .source, field: "sources", item: index, of: event.entry)
-            }
-            for (index, topic) in (event.fields.topics ?? []).enumerated() { topicUses.append((topic, "topics", index, event.entry)) }
-        }
+        // Every entry's references and links, each entry on its own (the editor checks a draft the same way).
+        let checks = EntryChecks(resolver: resolver, drafts: drafts, declaredTopics: Set(topicFiles.map(\.id)), entriesByPage: entriesByPage,
+                                 media: media)
+        for entry in entries { problems += checks.problems(of: entry) }
+        if let id = config.image, let problem = checks.imageProblem(id, field: "image") { problems.append(Diagnostic(SourceLocation(path: configPath), problem)) }
 
         // Topics: defined by use; once any topic has a description file, every topic needs one (catches typos).
         var topicsByID = Dictionary(topicFiles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let declared = Set(topicsByID.keys)
-        for use in topicUses {
-            if !ContentLoader.isValidID(use.id) {
-                problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item),
-                                           "invalid topic '\(use.id)': use lower-case letters a-z, digits and single hyphens, e.g. '\(ContentLoader.suggestedID(use.id))'"))
-            } else if drafts.contains("topics/\(use.id).md") {
-                problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item), draftMessage("topics/\(use.id).md")))
-            } else if !declared.isEmpty, !declared.contains(use.id) {
-                problems.append(Diagnostic(use.entry.lines.location(use.field, item: use.item),
-                                           "unknown topic '\(use.id)'\(didYouMean(use.id, in: declared)): add topics/\(use.id).md or use an existing topic"))
-            } else if topicsByID[use.id] == nil {
-                topicsByID[use.id] = Topic(id: use.id, title: titleFromID(use.id), summary: nil, entry: nil)
+        for quote in quotes {
+            for topic in quote.fields.topics ?? [] where checks.isTopic(topic) && topicsByID[topic] == nil {
+                topicsByID[topic] = Topic(id: topic, title: titleFromID(topic), summary: nil, entry: nil)
+            }
+        }
+        for event in events {
+            for topic in event.fields.topics ?? [] where checks.isTopic(topic) && topicsByID[topic] == nil {
+                topicsByID[topic] = Topic(id: topic, title: titleFromID(topic), summary: nil, entry: nil)
             }
         }
 
-        // Images: each `image:` names an image of media/; figures are checked with the other links below.
-        var usedImages: Set<String> = []
-        func useImage(_ id: String, at location: SourceLocation, field: String) {
-            guard media.ids.contains(id) else {
-                problems.append(Diagnostic(location, "unknown image '\(id)' in '\(field)'\(didYouMean(id, in: media.ids)): "
-                    + "no file media/\(id)\(ImageFormat.extensionList)"))
-                return
-            }
-            if let image = media.images[id], image.isDraft {
-                problems.append(Diagnostic(location, "image '\(id)' is a draft: its sidecar \(image.sidecarPath) still holds "
-                    + "'\(NewImage.placeholder)'; write its alt, credit and license first"))
-                return
-            }
-            usedImages.insert(id)
-        }
-        if let id = config.image { useImage(id, at: SourceLocation(path: configPath), field: "image") }
-        for entry in entries {
-            if let id = entry.imageID { useImage(id, at: entry.lines.location("image"), field: "image") }
-        }
-
-        // Markdown links: every content link must reach a file and, with an #anchor, a heading in it.
-        let entriesByPage = Dictionary(entries.map { ($0.page, $0) }, uniquingKeysWith: { a, _ in a })
+        // Mentions: every published page an entry's links reach, once per entry.
         var mentions: [String: [Entry]] = [:]
         for entry in entries {
             var mentioned: Set<String> = []
-            for (link, target) in zip(entry.body.links, entry.linkTargets) {
-                let location = entry.location(of: link)
-                switch target {
-                case .external:
-                    break
-                case .sameDocument(let anchor):
-                    if !anchor.isEmpty, !entry.body.headingIDs.contains(anchor) {
-                        problems.append(Diagnostic(location, "link to missing anchor '#\(anchor)' on this page\(didYouMean(anchor, in: entry.body.headingIDs))"))
-                    }
-                case .content(let relativePath, _, _) where drafts.contains(relativePath):
-                    problems.append(Diagnostic(location, draftMessage(relativePath)))
-                case .content(let relativePath, let page, let anchor):
-                    if let anchor, !anchor.isEmpty, let anchors = entriesByPage[page]?.body.headingIDs, !anchors.contains(anchor) {
-                        problems.append(Diagnostic(location, "link to missing anchor '#\(anchor)' in \(relativePath)\(didYouMean(anchor, in: anchors))"))
-                    }
-                    if page != entry.page, mentioned.insert(page).inserted {
-                        mentions[page, default: []].append(entry)
-                    }
-                case .missing(let relativePath):
-                    problems.append(Diagnostic(location, "broken link '\(link.destination)': no file \(relativePath) in the content folder\(didYouMean(relativePath, in: resolver.contentFiles))"))
-                case .notContent(let destination):
-                    problems.append(Diagnostic(location, "link '\(destination)' is not to a content file: link to the Markdown file, e.g. '../people/vladimir-putin.md', or to a full http(s) URL"))
-                case .unsafe(let scheme):
-                    problems.append(Diagnostic(location, "unsafe link scheme '\(scheme):' in '\(link.destination)': only http, https and mailto links are allowed"))
-                case .image(let id):
-                    if !link.isImage {
-                        problems.append(Diagnostic(location, "link to the image file '\(link.destination)': show the image with "
-                            + "'![description](\(link.destination))' in a paragraph of its own"))
-                    } else if !link.isFigure {
-                        problems.append(Diagnostic(location, "image inside a line of text: put '![…](\(link.destination))' in a paragraph of its own, "
-                            + "where it is shown as a figure with its credit"))
-                    } else {
-                        useImage(id, at: location, field: "![…](\(link.destination))")
-                    }
-                }
+            for target in entry.linkTargets {
+                guard case .content(let relativePath, let page, _) = target, !drafts.contains(relativePath), page != entry.page,
+                      mentioned.insert(page).inserted else { continue }
+                mentions[page, default: []].append(entry)
             }
         }
 
@@ -278,7 +190,8 @@ enum SiteResolver {
         site.topicsByID = Dictionary(topics.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         site.entriesByPage = entriesByPage
         site.images = media.images
-        site.usedImages = usedImages.filter { media.images[$0] != nil }.sorted()
+        let shown = ([config.image].compactMap { $0 } + entries.flatMap { checks.imagesShown(by: $0) }).filter { media.images[$0] != nil }
+        site.usedImages = Set(shown).sorted()
         return .success(site)
     }
 
@@ -290,17 +203,6 @@ enum SiteResolver {
             for key in Set(keys(item)) { groups[key, default: []].append(item) }
         }
         return groups
-    }
-
-    private static func draftMessage(_ relativePath: String) -> String {
-        "\(relativePath) is a draft, so its page is not built: publish it (remove 'draft: true') or build with --drafts"
-    }
-
-    private static func kindNoun(_ kind: ContentKind) -> String {
-        switch kind {
-        case .event: return "timeline event"
-        default: return kind.rawValue
-        }
     }
 
     /// "ceasefire-first" reads as "Ceasefire first".

@@ -20,6 +20,8 @@ struct StaticFileResponder: Sendable {
         var version: String
         /// Seconds since 1970 at which that version was published: a page's `Last-Modified` is never older.
         var publishedAt: Int
+        /// Whether pages get an "Edit this page" link to the editor.
+        var editLink = false
     }
 
     /// How long a request that finds nothing waits for a build's folder swap to finish before it is answered 404.
@@ -113,7 +115,9 @@ struct StaticFileResponder: Sendable {
             return response
         }
         var html = Array(Self.fallbackNotFoundPage.utf8)
-        if let injection { html = ReloadScript.inject(into: html, version: injection.version) }
+        if let injection {
+            html = ReloadScript.inject(into: html, version: injection.version, editLink: injection.editLink ? EditorRoutes.root : nil)
+        }
         var headers = Self.commonHeaders
         headers[.contentType] = MediaType.html
         headers[.contentLength] = String(html.count)
@@ -129,6 +133,12 @@ struct StaticFileResponder: Sendable {
         """
 
     // MARK: - Serving it
+
+    /// The path of a served file inside the site, e.g. `people/x/index.html`.
+    private func pagePath(of file: String) -> String {
+        guard let rootPath = Self.realPath(root), file.hasPrefix(rootPath + "/") else { return "" }
+        return String(file.dropFirst(rootPath.count + 1))
+    }
 
     /// The file as a response, or nil if it cannot be opened as a regular file (it vanished, or was swapped for something else).
     private func serve(_ file: String, method: HTTPRequest.Method, headers request: HTTPFields, injection: Injection?,
@@ -153,7 +163,8 @@ struct StaticFileResponder: Sendable {
         var lastModified = modified
         if let injection, MediaType.isHTML(type) {
             guard let bytes = Self.read(descriptor, offset: 0, count: fileSize) else { return nil }
-            page = ReloadScript.inject(into: Array(bytes.readableBytesView), version: injection.version)
+            let editLink = injection.editLink ? EditorRoutes.open(page: pagePath(of: file)) : nil
+            page = ReloadScript.inject(into: Array(bytes.readableBytesView), version: injection.version, editLink: editLink)
             tag += "-" + injection.version
             lastModified = max(modified, injection.publishedAt)
         }

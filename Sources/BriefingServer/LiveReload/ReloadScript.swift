@@ -10,9 +10,18 @@ enum ReloadScript {
         #"<script src="\#(scriptPath)" data-build="\#(version)" defer></script>"#
     }
 
-    /// `html` with the script tag before its last `</body>`, or at its end if it has none.
-    static func inject(into html: [UInt8], version: String) -> [UInt8] {
-        let tag = Array(tag(version: version).utf8)
+    /// The "Edit this page" link, fixed in a corner of the page, styled inline so the site's stylesheet need not know it.
+    static func editLinkTag(_ href: String) -> String {
+        let escaped = href.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+        return #"<nav aria-label="Preview editor" style="position:fixed;right:0.75rem;bottom:0.75rem;z-index:2147483646;margin:0;"#
+            + #"font:600 15px/1.4 system-ui,sans-serif"><a href="\#(escaped)" style="display:inline-block;padding:0.45rem 0.9rem;"#
+            + #"border-radius:0.4rem;background:#0b3d91;color:#fff;text-decoration:underline;box-shadow:0 1px 6px rgb(0 0 0 / 0.45)">"#
+            + #"Edit this page</a></nav>"#
+    }
+
+    /// `html` with the script tag (and the edit link, if any) before its last `</body>`, or at its end if it has none.
+    static func inject(into html: [UInt8], version: String, editLink: String? = nil) -> [UInt8] {
+        let tag = Array(((editLink.map(editLinkTag) ?? "") + tag(version: version)).utf8)
         let closing = Array("</body".utf8)
         var index = html.count - closing.count
         while index >= 0 {
