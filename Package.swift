@@ -22,6 +22,13 @@ let package = Package(
         // Precompressed copies of the output (`briefing build --precompress`): the system's zlib and Debian's brotli encoder.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
+        // libvips for images: the system library, and a small C target wrapping its variadic calls, which Swift cannot make.
+        .systemLibrary(
+            name: "CVips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
+        .target(name: "CVipsShim", dependencies: ["CVips"]),
         .target(
             name: "Templates",
             path: "templates",
@@ -29,7 +36,7 @@ let package = Package(
         ),
         .target(
             name: "BriefingKit",
-            dependencies: ["CBrotli", "CCmarkGFM", "CZlib", "Templates", "Yams"]
+            dependencies: ["CBrotli", "CCmarkGFM", "CVips", "CVipsShim", "CZlib", "Templates", "Yams"]
         ),
         .target(
             name: "BriefingServer",

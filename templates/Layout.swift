@@ -53,9 +53,20 @@ func socialMeta(_ page: PageContext) -> HTML {
         "<meta property=\"og:type\" content=\"\(page.openGraphType)\">",
         "<meta property=\"og:title\" content=\"\(title)\">",
         "<meta property=\"og:site_name\" content=\"\(page.siteTitle)\">",
-        "<meta name=\"twitter:card\" content=\"summary\">",
+        "<meta name=\"twitter:card\" content=\"\(page.socialImage == nil ? "summary" : "summary_large_image")\">",
         "<meta name=\"twitter:title\" content=\"\(title)\">",
     ]
+    if let image = page.socialImage {
+        tags += [
+            "<meta property=\"og:image\" content=\"\(image.url)\">",
+            "<meta property=\"og:image:type\" content=\"image/jpeg\">",
+            "<meta property=\"og:image:width\" content=\"\(image.width)\">",
+            "<meta property=\"og:image:height\" content=\"\(image.height)\">",
+            "<meta property=\"og:image:alt\" content=\"\(image.alt)\">",
+            "<meta name=\"twitter:image\" content=\"\(image.url)\">",
+            "<meta name=\"twitter:image:alt\" content=\"\(image.alt)\">",
+        ]
+    }
     if let url = page.canonicalURL { tags.append("<meta property=\"og:url\" content=\"\(url)\">") }
     if let description = page.description {
         tags.append("<meta property=\"og:description\" content=\"\(description)\">")

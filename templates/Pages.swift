@@ -1,6 +1,6 @@
 // One function per page kind. Each takes plain values and returns the whole page.
 
-public func overviewPage(_ page: PageContext, title: String, summary: String?, body markdown: HTML,
+public func overviewPage(_ page: PageContext, title: String, summary: String?, image: FigureView?, body markdown: HTML,
                          people: [PersonCard], positions: [TopicQuotes], events: [EventItem], topics: [CountedLink]) -> HTML {
     let asOf: HTML = page.asOf.map { "<p class=\"as-of\">As of <time datetime=\"\($0.machine)\">\($0.display)</time></p>\n" } ?? .empty
     let main: HTML = """
@@ -8,7 +8,7 @@ public func overviewPage(_ page: PageContext, title: String, summary: String?, b
     <header class="page-header">
     <h1>\(title)</h1>
     \(summary.html { "<p class=\"lede\">\($0)</p>\n" })\(asOf)</header>
-    \(body(markdown))</article>
+    \(leadImage(image))\(body(markdown))</article>
     \(positionsSection(positions, allQuotes: page.root + "quotes/index.html"))\
     \(section("Who’s who", id: "people", "<ul class=\"card-grid\">\n\(people.map { personCard($0) })</ul>\n", when: !people.isEmpty))\
     \(section("Timeline", id: "timeline", "<ol class=\"timeline\">\n\(events.map { eventItem($0) })</ol>\n<p class=\"more\"><a href=\"\(page.root)timeline/index.html\">Full timeline</a></p>\n", when: !events.isEmpty))\
@@ -18,7 +18,7 @@ public func overviewPage(_ page: PageContext, title: String, summary: String?, b
 }
 
 public func personPage(_ page: PageContext, name: String, role: String, kindLabel: String?, country: String?, aliases: [String],
-                       summary: String?, body markdown: HTML, topics: [Link], quotes: [TopicQuotes], events: [EventItem], mentions: [Link]) -> HTML {
+                       summary: String?, portrait: FigureView?, body markdown: HTML, topics: [Link], quotes: [TopicQuotes], events: [EventItem], mentions: [Link]) -> HTML {
     var facts: [HTML] = ["<dt>Role</dt><dd>\(role)</dd>"]
     if let kindLabel { facts.append("<dt>Kind</dt><dd>\(kindLabel)</dd>") }
     if let country { facts.append("<dt>Country</dt><dd>\(country)</dd>") }
@@ -31,8 +31,8 @@ public func personPage(_ page: PageContext, name: String, role: String, kindLabe
     }
     let main: HTML = """
     <article class="person">
-    <header class="page-header">
-    <h1>\(name)</h1>
+    <header class="page-header\(portrait == nil ? "" : " with-portrait")">
+    \(portrait.map { figure($0, className: "photo portrait-figure") } ?? .empty)<h1>\(name)</h1>
     \(summary.html { "<p class=\"lede\">\($0)</p>\n" })<dl class="facts">\(facts.joined(separator: "\n"))</dl>
     </header>
     \(body(markdown))</article>
@@ -96,7 +96,7 @@ public func quotesListPage(_ page: PageContext, quotes: [QuoteCard], speakers: [
     return layout(page, main: main)
 }
 
-public func eventPage(_ page: PageContext, title: String, date: DateView, time: String?, body markdown: HTML, people: [Link],
+public func eventPage(_ page: PageContext, title: String, date: DateView, time: String?, image: FigureView?, body markdown: HTML, people: [Link],
                       quotes: [QuoteCard], sources: [Link], topics: [Link], previous: Link?, next: Link?, mentions: [Link]) -> HTML {
     var facts: [HTML] = ["<dt>Date</dt><dd>\(dateTag(date))\(time.html { ", \($0)" })</dd>"]
     if !people.isEmpty { facts.append("<dt>People</dt><dd>\(linkSentence(people))</dd>") }
@@ -108,7 +108,7 @@ public func eventPage(_ page: PageContext, title: String, date: DateView, time: 
     <p class="kicker">\(dateTag(date))\(time.html { " · \($0)" })</p>
     <h1>\(title)</h1>
     </header>
-    <dl class="facts">\(facts.joined(separator: "\n"))</dl>
+    \(leadImage(image))<dl class="facts">\(facts.joined(separator: "\n"))</dl>
     \(body(markdown))</article>
     \(section("Quotes", id: "quotes", quotes.map { quoteCard($0, showEvent: false) }.joined(), when: !quotes.isEmpty))\
     \(pager(previous: previous, next: next, label: "Previous and next event", noun: "event"))\
@@ -138,7 +138,7 @@ public func timelinePage(_ page: PageContext, periods: [TimelinePeriod], pages: 
     return layout(page, main: main)
 }
 
-public func sourcePage(_ page: PageContext, title: String, publisher: String, url: String?, date: DateView?, body markdown: HTML,
+public func sourcePage(_ page: PageContext, title: String, publisher: String, url: String?, date: DateView?, image: FigureView?, body markdown: HTML,
                        quotes: [QuoteCard], events: [Link], mentions: [Link]) -> HTML {
     var facts: [HTML] = ["<dt>Publisher</dt><dd>\(publisher)</dd>"]
     if let date { facts.append("<dt>Date</dt><dd>\(dateTag(date))</dd>") }
@@ -146,7 +146,7 @@ public func sourcePage(_ page: PageContext, title: String, publisher: String, ur
     let main: HTML = """
     <article class="source">
     <header class="page-header"><h1>\(title)</h1></header>
-    <dl class="facts">\(facts.joined(separator: "\n"))</dl>
+    \(leadImage(image))<dl class="facts">\(facts.joined(separator: "\n"))</dl>
     \(body(markdown))</article>
     \(section("Quotes from this source", id: "quotes", quotes.map { quoteCard($0) }.joined(), when: !quotes.isEmpty))\
     \(section("Events citing this source", id: "events", linkList(events), when: !events.isEmpty))\
@@ -165,7 +165,7 @@ public func sourcesListPage(_ page: PageContext, sources: [CountedLink]) -> HTML
 }
 
 /// A topic's quotes may run over several pages; the summary, speakers, events and mentions are on the first.
-public func topicPage(_ page: PageContext, title: String, summary: String?, body markdown: HTML,
+public func topicPage(_ page: PageContext, title: String, summary: String?, image: FigureView?, body markdown: HTML,
                       speakers: [CountedLink], quotes: [QuoteCard], events: [EventItem], mentions: [Link], pages: PageNumbers) -> HTML {
     let quotesTitle = pages.count > 1 ? "Quotes \(pages.first)–\(pages.last) of \(pages.total)" : "Quotes"
     let quotesSection: HTML = quotes.isEmpty ? .empty : """
@@ -191,7 +191,7 @@ public func topicPage(_ page: PageContext, title: String, summary: String?, body
     <p class="kicker">Topic</p>
     <h1>\(title)</h1>
     \(summary.html { "<p class=\"lede\">\($0)</p>\n" })</header>
-    \(body(markdown))</article>
+    \(leadImage(image))\(body(markdown))</article>
     \(section("Who spoke on this", id: "speakers", countedLinks(speakers), when: !speakers.isEmpty))\
     \(quotesSection)\
     \(section("Events", id: "events", "<ol class=\"timeline\">\n\(events.map { eventItem($0) })</ol>\n", when: !events.isEmpty))\
@@ -209,11 +209,11 @@ public func topicsListPage(_ page: PageContext, topics: [CountedLink]) -> HTML {
     return layout(page, main: main)
 }
 
-public func plainPage(_ page: PageContext, title: String, body markdown: HTML, mentions: [Link]) -> HTML {
+public func plainPage(_ page: PageContext, title: String, image: FigureView?, body markdown: HTML, mentions: [Link]) -> HTML {
     let main: HTML = """
     <article class="page">
     <h1>\(title)</h1>
-    \(body(markdown))</article>
+    \(leadImage(image))\(body(markdown))</article>
     \(mentionedIn(mentions))
     """
     return layout(page, main: main)
@@ -248,6 +248,11 @@ public func searchPage(_ page: PageContext, indexScript: String, searchScript: S
     <script src="\(page.root + searchScript)" defer></script>
     """
     return layout(page, main: main)
+}
+
+/// The photograph at the head of an entry's page.
+func leadImage(_ image: FigureView?) -> HTML {
+    image.map { figure($0, className: "photo lead") } ?? .empty
 }
 
 /// Links to the other pages of a long list: previous and next, the first and last, and those near this one.

@@ -48,8 +48,8 @@ public func eventItem(_ event: EventItem, showQuotes: Bool = false) -> HTML {
     let quotes: HTML = showQuotes && !event.quotes.isEmpty
         ? "<div class=\"event-quotes\">\(event.quotes.map { quoteCard($0, showEvent: false) })</div>\n" : .empty
     return """
-    <li class="event">
-    <p class="event-date">\(dateTag(event.date))\(time)</p>
+    <li class="event\(event.photo == nil ? "" : " has-photo")">
+    \(event.photo.map { photo -> HTML in "<div class=\"event-photo\">\(picture(photo))</div>\n" } ?? .empty)<p class="event-date">\(dateTag(event.date))\(time)</p>
     <h3 class="event-title"><a href="\(event.url)">\(event.title)</a></h3>
     \(people)\(quotes)</li>
 
@@ -89,8 +89,8 @@ func personCard(_ person: PersonCard, heading: Int = 3) -> HTML {
     let count: HTML = person.quoteCount == 0 ? .empty
         : "<p class=\"count\">\(person.quoteCount) \(person.quoteCount == 1 ? "quote" : "quotes")</p>\n"
     return """
-    <li class="person-card">
-    <h\(heading)><a href="\(person.url)">\(person.name)</a>\(kind)</h\(heading)>
+    <li class="person-card\(person.portrait == nil ? "" : " has-portrait")">
+    \(person.portrait.map { portrait -> HTML in "<div class=\"portrait\">\(picture(portrait))</div>\n" } ?? .empty)<h\(heading)><a href="\(person.url)">\(person.name)</a>\(kind)</h\(heading)>
     <p class="role">\(person.role)</p>
     \(person.summary.html { "<p class=\"summary\">\($0)</p>\n" })\(count)</li>
 
@@ -106,4 +106,31 @@ func countedLinks(_ links: [CountedLink]) -> HTML {
 
 func body(_ markdown: HTML) -> HTML {
     markdown.isEmpty ? .empty : "<div class=\"prose\">\n\(markdown)</div>\n"
+}
+
+// MARK: - Images
+
+/// A picture in its variants. Every image is lazy; the render stage makes the first of a page load first
+/// (`firstImageLoadsFirst`), since it is usually in view at once.
+public func picture(_ picture: PictureView) -> HTML {
+    let sources = picture.sources.map { source -> HTML in
+        "<source type=\"\(source.type)\" srcset=\"\(source.srcset)\" sizes=\"\(picture.sizes)\">"
+    }
+    return "<picture>\(sources)<img src=\"\(picture.src)\" srcset=\"\(picture.srcset)\" sizes=\"\(picture.sizes)\" width=\"\(picture.width)\" height=\"\(picture.height)\" alt=\"\(picture.alt)\"\(lazyImage)></picture>"
+}
+
+/// What every `<img>` carries until the render stage gives the first of a page `fetchpriority="high"` instead.
+public let lazyImage: HTML = " loading=\"lazy\" decoding=\"async\""
+public let eagerImage: HTML = " fetchpriority=\"high\""
+
+/// A photograph with its caption, credit and licence: the credit is journalism, so it is always printed.
+public func figure(_ figure: FigureView, className: String = "photo") -> HTML {
+    let license: HTML = figure.licenseURL.map { "<a href=\"\($0)\" rel=\"license\">\(figure.license)</a>" } ?? "\(figure.license)"
+    return """
+    <figure class="\(className)">
+    \(picture(figure.picture))
+    <figcaption>\(figure.caption.html { "<span class=\"caption\">\($0)</span> " })<span class="credit"><span class="visually-hidden">Credit: </span>\(figure.credit)</span> <span class="license"><span class="visually-hidden">Licence: </span>\(license)</span></figcaption>
+    </figure>
+
+    """
 }

@@ -56,6 +56,8 @@ public struct PageContext: Sendable {
     /// The page's structured data as JSON; escaped for `<script>` by the layout.
     public var jsonLD: String?
     public var editorial: EditorialView?
+    /// The picture link previews show: the page's own image, else the site's.
+    public var socialImage: SocialImageView?
 
     public init(siteTitle: String, siteDescription: String?, pageTitle: String?, description: String?, language: String,
                 root: String, path: String, section: Section?, asOf: DateView?, breadcrumbs: [Link], canonicalURL: String? = nil) {
@@ -140,14 +142,17 @@ public struct EventItem: Sendable {
     public var time: String?
     public var people: [Link]
     public var quotes: [QuoteCard]
+    /// The event's photograph, cropped to the card shape.
+    public var photo: PictureView?
 
-    public init(title: String, url: String, date: DateView, time: String?, people: [Link], quotes: [QuoteCard]) {
+    public init(title: String, url: String, date: DateView, time: String?, people: [Link], quotes: [QuoteCard], photo: PictureView? = nil) {
         self.title = title
         self.url = url
         self.date = date
         self.time = time
         self.people = people
         self.quotes = quotes
+        self.photo = photo
     }
 }
 
@@ -158,14 +163,17 @@ public struct PersonCard: Sendable {
     public var summary: String?
     public var kindLabel: String?
     public var quoteCount: Int
+    /// The person's portrait, cropped square.
+    public var portrait: PictureView?
 
-    public init(name: String, url: String, role: String, summary: String?, kindLabel: String?, quoteCount: Int) {
+    public init(name: String, url: String, role: String, summary: String?, kindLabel: String?, quoteCount: Int, portrait: PictureView? = nil) {
         self.name = name
         self.url = url
         self.role = role
         self.summary = summary
         self.kindLabel = kindLabel
         self.quoteCount = quoteCount
+        self.portrait = portrait
     }
 }
 
@@ -231,5 +239,74 @@ public struct TopicQuotes: Sendable {
         self.summary = summary
         self.quotes = quotes
         self.total = total
+    }
+}
+
+/// One `<source>` of a picture: a format's variants.
+public struct PictureSource: Sendable, Hashable {
+    /// e.g. `image/webp`.
+    public var type: String
+    /// `url 320w, url 640w, …`
+    public var srcset: String
+
+    public init(type: String, srcset: String) {
+        self.type = type
+        self.srcset = srcset
+    }
+}
+
+/// An image in its variants, URLs relative to the page: `<picture>` with a `<source>` per compact format and a JPEG `<img>`.
+public struct PictureView: Sendable, Hashable {
+    public var sources: [PictureSource]
+    public var src: String
+    public var srcset: String
+    /// How wide the layout shows the image, for the browser to choose a variant.
+    public var sizes: String
+    /// Of `src`: the browser keeps the room for the image before it arrives.
+    public var width: Int
+    public var height: Int
+    public var alt: String
+
+    public init(sources: [PictureSource], src: String, srcset: String, sizes: String, width: Int, height: Int, alt: String) {
+        self.sources = sources
+        self.src = src
+        self.srcset = srcset
+        self.sizes = sizes
+        self.width = width
+        self.height = height
+        self.alt = alt
+    }
+}
+
+/// A photograph or figure with what is printed under it.
+public struct FigureView: Sendable, Hashable {
+    public var picture: PictureView
+    public var caption: String?
+    public var credit: String
+    public var license: String
+    /// The licence's page, if the sidecar gives one.
+    public var licenseURL: String?
+
+    public init(picture: PictureView, caption: String?, credit: String, license: String, licenseURL: String?) {
+        self.picture = picture
+        self.caption = caption
+        self.credit = credit
+        self.license = license
+        self.licenseURL = licenseURL
+    }
+}
+
+/// The picture of link previews (`og:image`): absolute URL, size and description.
+public struct SocialImageView: Sendable, Hashable {
+    public var url: String
+    public var width: Int
+    public var height: Int
+    public var alt: String
+
+    public init(url: String, width: Int, height: Int, alt: String) {
+        self.url = url
+        self.width = width
+        self.height = height
+        self.alt = alt
     }
 }

@@ -29,6 +29,8 @@ public struct BuildOptions: Sendable {
     /// The process exits once the build is done (the `briefing build` command): the built site is then left to the
     /// exit to release, at once, instead of freed entry by entry on one core (5 % of a 10,000-entry build).
     public var exitsAfterBuild = false
+    /// How images are processed and cached.
+    public var images = ImageOptions()
 
     /// Paths are taken relative to the current folder; `contentDisplayPath` defaults to `contentFolder` as given.
     public init(contentFolder: String = "content", assetsFolder: String = "templates/assets", outputFolder: String = "public",
@@ -50,6 +52,8 @@ struct ParsedContent: Sendable {
     var markdownOptions: MarkdownOptions
     /// Every entry, drafts included, in file order.
     var entries: [Entry]
+    /// The images of `media/` with their sidecars.
+    var media: MediaLibrary
     var problems: [Diagnostic]
     /// Each file of the content folder with its identity as read (see `BuildRecord.stamp`); nil if one was not read.
     var filesRead: [(path: String, identity: String)]?
@@ -74,7 +78,7 @@ public enum BuildError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The pipeline, top to bottom: load → parse → resolve → render → write.
+/// The pipeline, top to bottom: load → parse → resolve → images → render → write.
 /// Each stage collects every problem it finds; the build stops before writing if there is any.
 public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws(BuildError) -> BuildReport {
@@ -95,17 +99,27 @@ public enum SiteBuilder {
         let staging = try makeStaging(options)
         let site: Site
         let stamp: String
+        let images: ImageLibrary
         do {
             let parsed = parse(options)
             if parsed.problems.isEmpty { staging.makeFolders(entryPageFolders(parsed, options)) }
             site = try resolve(parsed, options)
+            images = try processImages(site, options)
             stamp = stampBefore ?? BuildRecord.stamp(for: options, content: parsed.filesRead)
         } catch {
             staging.discard()
             throw error
         }
         defer { if options.exitsAfterBuild { keptUntilExit.withLock { $0.append(site) } } }
-        return try renderAndWrite(site, stamp: stamp, options, staging: staging).report
+        return try renderAndWrite(site, images: images, stamp: stamp, options, staging: staging).report
+    }
+
+    /// The image stage: every image the site shows, from the cache or processed into it.
+    static func processImages(_ site: Site, _ options: BuildOptions) throws(BuildError) -> ImageLibrary {
+        switch ImageStage.run(site, options) {
+        case .success(let library): return library
+        case .failure(let failure): throw .content(failure)
+        }
     }
 
     /// The folder the build assembles the new site in; made before the site is resolved so that the entries' folders
@@ -146,11 +160,18 @@ public enum SiteBuilder {
         [options.contentFolder, options.assetsFolder.deletingLastPathComponent()]
     }
 
-    /// Every check a build makes, writing nothing: the problems found, none if the site would build.
+    /// Every check a build makes, writing nothing to the output: the problems found, none if the site would build,
+    /// and warnings (images no page shows). Images new to the cache are processed into it, since a damaged file shows
+    /// only when it is decoded.
     public static func check(_ options: BuildOptions) -> [Diagnostic] {
         do {
-            _ = try resolveSite(options)
-            return []
+            let site = try resolveSite(options)
+            _ = try processImages(site, options)
+            let used = Set(site.usedImages)
+            return site.images.values.filter { !used.contains($0.id) }.map { image in
+                Diagnostic(SourceLocation(path: image.path), "image not shown on any published page: use it with 'image: \(image.id)' "
+                    + "or '![…](../media/\((image.relativePath as NSString).lastPathComponent))', or remove it and its sidecar", severity: .warning)
+            }.sorted()
         } catch .content(let failure) {
             return failure.diagnostics
         } catch {
@@ -185,12 +206,14 @@ public enum SiteBuilder {
         }
         let markdownOptions = MarkdownOptions(allowRawHTML: config.rawHTML ?? false)
 
-        let entryPaths = listing.entryPaths
+        let entryPaths = listing.linkablePaths
         // Starting a worker takes tens of milliseconds, and the resolver's table of pages as long: both are made while
         // the files are read.
         let starting = Background { MarkdownWorkerPool.start(options.markdownWorkers, contentFiles: entryPaths, options: markdownOptions) }
         let resolving = Background { LinkResolver(contentFiles: entryPaths) }
-        let (content, loadProblems) = ContentLoader.read(listing.paths.filter { $0 != "site.yaml" }, of: listing)
+        let (content, loadProblems) = ContentLoader.read(listing.entryCandidates, of: listing)
+        let (media, mediaProblems) = MediaLoader.load(listing.mediaPaths, contentFolder: listing.folder, displayRoot: options.contentDisplayPath,
+                                                      settings: options.images.settings)
         let resolver = resolving.value
         let workers = starting.value
         defer { if case .success(let pool?) = workers { pool.shutDown() } }
@@ -206,9 +229,11 @@ public enum SiteBuilder {
         }
         var identities: [String: String] = [:]
         for file in content.files + [configFile.siteConfig].compactMap({ $0 }) { identities[file.relativePath] = file.identity }
+        for (path, identity) in media.filesRead { identities[path] = identity }
         let filesRead = listing.paths.map { path in identities[path].map { (path, $0) } }
         return ParsedContent(config: config, configPath: configPath, resolver: resolver, markdownOptions: markdownOptions,
-                             entries: entries, problems: listing.problems + loadProblems + configProblems + parseProblems,
+                             entries: entries, media: media,
+                             problems: listing.problems + loadProblems + mediaProblems + configProblems + parseProblems,
                              filesRead: filesRead.contains { $0 == nil } ? nil : filesRead.compactMap { $0 })
     }
 
@@ -218,7 +243,8 @@ public enum SiteBuilder {
         if let baseURL = options.baseURL { config.baseURL = baseURL }
         let published = parsed.entries.filter { isPublished($0, options) }
         let drafts = Set(parsed.entries.filter { !isPublished($0, options) }.map(\.relativePath))
-        let resolved = SiteResolver.resolve(config: config, configPath: parsed.configPath, entries: published, resolver: parsed.resolver, drafts: drafts)
+        let resolved = SiteResolver.resolve(config: config, configPath: parsed.configPath, entries: published, resolver: parsed.resolver,
+                                            drafts: drafts, media: parsed.media)
         var problems = parsed.problems
         switch resolved {
         case .success(let site) where problems.isEmpty:
@@ -234,9 +260,9 @@ public enum SiteBuilder {
     /// The render and write stages, together: each page is rendered on the core that writes it, just before writing
     /// it, so rendering overlaps the file system's work and no more than a page per core is held in memory.
     /// The site is assembled in `staging`, made here if nil.
-    static func renderAndWrite(_ site: Site, stamp: String, _ options: BuildOptions, staging: StagingFolder? = nil) throws(BuildError)
+    static func renderAndWrite(_ site: Site, images: ImageLibrary, stamp: String, _ options: BuildOptions, staging: StagingFolder? = nil) throws(BuildError)
         -> (report: BuildReport, assetPaths: AssetPaths, pagePaths: [String]) {
-        let publishing = Publishing(site: site)
+        let publishing = Publishing(site: site, images: images)
         let loadedAssets: [OutputFile]
         do {
             loadedAssets = try loadAssets(options.assetsFolder)
@@ -245,23 +271,24 @@ public enum SiteBuilder {
             throw error
         }
         let (assets, assetPaths) = fingerprint(loadedAssets + [publishing.searchIndex()], enabled: options.fingerprintAssets)
-        let renderer = PageRenderer(site: site, assets: assetPaths, notFoundRoot: options.notFoundRoot).preparingQuoteCards()
+        let renderer = PageRenderer(site: site, assets: assetPaths, images: images, notFoundRoot: options.notFoundRoot).preparingQuoteCards()
         let jobs = renderer.pageJobs()
         let pagePaths = jobs.map(\.path)
         // The large files first, so they do not hold up the end of the build.
         let published: [(path: String, make: @Sendable () -> OutputFile)] = [
             ("data.json", publishing.data), ("feed.xml", publishing.feed), ("robots.txt", publishing.robots),
-            ("sitemap.xml", { publishing.sitemap(pages: pagePaths) }),
+            ("sitemap.xml", { publishing.sitemap(pages: pagePaths, images: renderer.imagesShown(on:)) }),
         ]
         let served = published.map(\.path) + assets.map(\.path) + pagePaths
         let made = published + HostFiles(baseURL: site.config.baseURL).files(paths: served)
         let paths = made.map(\.path) + assets.map(\.path) + pagePaths
+        let variants = images.files
         let precompress = options.precompress ?? site.config.precompress ?? false
         let record = BuildRecord(stamp: stamp, entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
-                                 pages: jobs.count, files: paths.count, precompression: precompress ? Precompression.settings : nil)
+                                 pages: jobs.count, files: paths.count + variants.count, precompression: precompress ? Precompression.settings : nil)
         do {
             let report = try OutputWriter.write(paths: paths, to: options.outputFolder, record: record, protecting: protectedFolders(options),
-                                                   staging: staging) { index in
+                                                   staging: staging, linking: variants) { index in
                 if index < made.count { return made[index].make().contents }
                 if index < made.count + assets.count { return assets[index - made.count].contents }
                 return renderer.render(jobs[index - made.count - assets.count]).contents
@@ -288,6 +315,7 @@ public enum SiteBuilder {
         paths.searchIndex = renamed[paths.searchIndex] ?? paths.searchIndex
         return (files, paths)
     }
+
 
     /// 64-bit FNV-1a, as 10 hex digits: a cache key, not a security measure.
     static func contentHash(_ data: Data) -> String {

@@ -6,7 +6,7 @@ import Foundation
 struct Briefing: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turns a news story kept as Markdown into a cross-linked briefing site.",
-        subcommands: [Build.self, Check.self, New.self, Serve.self, MarkdownWorkerCommand.self],
+        subcommands: [Build.self, Check.self, New.self, Serve.self, MarkdownWorkerCommand.self, ImageWorkerCommand.self],
         defaultSubcommand: Build.self
     )
 }
@@ -33,6 +33,14 @@ struct Paths: ParsableArguments {
                                valueName: "seconds"))
     var markdownTimeout: Double = Double(MarkdownWorkerSettings.defaultDeadline.components.seconds)
 
+    @Option(name: .customLong("image-cache"),
+            help: ArgumentHelp("Where processed images are kept between builds (default: .briefing-cache/images beside the output folder).",
+                               valueName: "folder"))
+    var imageCache: String?
+
+    @Flag(help: "Also make AVIF variants of every image (about nine times slower to make than WebP).")
+    var avif = false
+
     func validate() throws {
         guard markdownTimeout > 0, markdownTimeout <= 86_400 else {
             throw ValidationError("--markdown-timeout must be between 0 and 86400 seconds")
@@ -48,6 +56,8 @@ struct Paths: ParsableArguments {
         }
         // Markdown always renders in worker processes of this binary, so hostile input costs at most the timeout.
         options.markdownWorkers = .currentExecutable(deadline: .milliseconds(Int64((markdownTimeout * 1000).rounded())))
+        options.images.cacheFolder = imageCache.map { URL(fileURLWithPath: $0) }
+        options.images.settings.avif = avif
         return options
     }
 }
@@ -58,6 +68,15 @@ struct MarkdownWorkerCommand: ParsableCommand {
 
     func run() throws {
         if !MarkdownWorker.serve() { throw ExitCode.failure }
+    }
+}
+
+/// The other end of the image worker pool (`ImageWorkerPool`): not for people, so not in the help.
+struct ImageWorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "image-worker", shouldDisplay: false)
+
+    func run() throws {
+        if !ImageWorker.serve() { throw ExitCode.failure }
     }
 }
 

@@ -18,12 +18,14 @@ struct Check: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let problems = SiteBuilder.check(paths.buildOptions)
+        let found = SiteBuilder.check(paths.buildOptions)
+        let problems = found.filter { $0.severity == .error }, warnings = found.filter { $0.severity == .warning }
         switch format {
         case .json:
-            print(Diagnostic.jsonReport(problems))
+            print(Diagnostic.jsonReport(found))
         case .text where problems.isEmpty:
-            print("No problems found in \(paths.content)/.")
+            if !warnings.isEmpty { FileHandle.standardError.write(Data(warnings.map { $0.description + "\n" }.joined().utf8)) }
+            print("No problems found in \(paths.content)/\(warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))").")
         case .text:
             FileHandle.standardError.write(Data((BuildFailure(problems).description.replacingOccurrences(of: "build failed", with: "check failed")
                 .replacingOccurrences(of: "; public output left unchanged", with: "") + "\n").utf8))

@@ -137,7 +137,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(name: "double hyphen in a file name", files: ["people/vladimir--putin.md": "---\nname: A\nrole: B\n---\n"],
                  errors: ["content/people/vladimir--putin.md:1:1: error: invalid file name 'vladimir--putin.md': ids use lower-case letters a-z, digits and single hyphens, and 'vladimir-putin.md' already exists beside it: merge the two files or choose another name"]),
         BadInput(name: "unknown folder", files: ["persons/a.md": "---\nname: A\nrole: B\n---\n"],
-                 errors: ["content/persons/a.md:1:1: error: unexpected folder 'persons': content folders are people, quotes, timeline, sources, pages, topics"]),
+                 errors: ["content/persons/a.md:1:1: error: unexpected folder 'persons': content folders are people, quotes, timeline, sources, pages, topics, media"]),
         BadInput(name: "page id taken by a section", files: ["pages/people.md": "---\ntitle: People\n---\n"],
                  errors: ["content/pages/people.md:1:1: error: page id 'people' is taken by the site's own /people/ section: rename the file"]),
         BadInput(name: "missing site.yaml", removed: ["site.yaml"],

@@ -194,7 +194,7 @@ import Testing
     @Test func theFieldsComeFromTheModelsKeysInOrder() {
         #expect(FieldSchema.fields(of: .quote).map(\.key) == ["speaker", "text", "date", "source", "event", "medium", "topics", "draft", "updated", "corrections"])
         #expect(FieldSchema.fields(of: .quote).filter(\.isRequired).map(\.key) == ["speaker", "text", "date", "source"])
-        #expect(FieldSchema.siteFields.map(\.key) == ["title", "description", "language", "base_url", "as_of", "raw_html", "page_size", "precompress"])
+        #expect(FieldSchema.siteFields.map(\.key) == ["title", "description", "language", "base_url", "as_of", "raw_html", "page_size", "precompress", "image"])
         #expect(FieldSchema.fields(of: .quote).first { $0.key == "speaker" }?.type == .reference(.person))
         #expect(FieldSchema.fields(of: .event).first { $0.key == "people" }?.type == .references(.person))
     }

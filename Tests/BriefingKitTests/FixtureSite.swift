@@ -30,12 +30,18 @@ struct FixtureSite {
     }
 
     var options: BuildOptions {
-        BuildOptions(contentFolder: root.appendingPathComponent("content").path,
-                     assetsFolder: root.appendingPathComponent("templates/assets").path,
-                     outputFolder: output.path, contentDisplayPath: "content")
+        var options = BuildOptions(contentFolder: root.appendingPathComponent("content").path,
+                                   assetsFolder: root.appendingPathComponent("templates/assets").path,
+                                   outputFolder: output.path, contentDisplayPath: "content")
+        // Images are processed in worker processes of the briefing executable, as `briefing build` does.
+        options.images.worker = BriefingProcess.executable
+        return options
     }
 
     var output: URL { root.appendingPathComponent("public") }
+
+    /// The processed images' cache (the default: beside the output folder).
+    var imageCache: URL { root.appendingPathComponent(".briefing-cache/images") }
 
     @discardableResult
     func build() throws(BuildError) -> BuildReport {

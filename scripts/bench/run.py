@@ -239,6 +239,10 @@ def main():
     # Only now: deleting one size's folders would slow the next size's runs.
     for size in sizes:
         remove_outputs(os.path.join(WORK, f"site-{size}", "runs"))
+    # The photographs (scripts/bench/images.py); BENCH_PHOTOS="" leaves them out.
+    if os.environ.get("BENCH_PHOTOS", "20 50").strip():
+        import images
+        images.main()
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ extension Diagnostic {
         let items = diagnostics.map { diagnostic in
             JSON.object([
                 "file": .string(diagnostic.location.path), "line": .int(diagnostic.location.line),
-                "column": .int(diagnostic.location.column), "severity": "error", "message": .string(diagnostic.message),
+                "column": .int(diagnostic.location.column), "severity": .string(diagnostic.severity.rawValue), "message": .string(diagnostic.message),
             ])
         }
         return JSON.object(["errors": .array(items), "count": .int(diagnostics.count)]).serialized()

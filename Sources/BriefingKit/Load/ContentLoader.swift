@@ -58,6 +58,17 @@ struct ContentListing: Sendable {
     var entryPaths: Set<String> {
         Set(paths.filter { if case .entry = ContentLoader.name($0) { return true } else { return false } })
     }
+
+    /// The files of `media/`: images and their sidecars (`MediaLoader` reads them).
+    var mediaPaths: [String] { paths.filter(ContentLoader.isMedia) }
+
+    /// What a Markdown link may point at: the entries, and the images of `media/` by their names.
+    var linkablePaths: Set<String> {
+        entryPaths.union(mediaPaths.filter { path in ImageFormat.named((path as NSString).pathExtension) != nil })
+    }
+
+    /// Every file but site.yaml and those of `media/`: the entries, and whatever else is there to report.
+    var entryCandidates: [String] { paths.filter { $0 != "site.yaml" && !ContentLoader.isMedia($0) } }
 }
 
 /// Reads `content/`: which files exist, what kind each is, and their text as clean UTF-8.
@@ -164,6 +175,7 @@ public enum ContentLoader {
     /// What the file at `relativePath` is, by its path. `beside`: every file listed with it (as UTF-8 bytes), to name a
     /// lower-case twin of a misnamed file.
     static func name(_ relativePath: String, beside listed: Set<[UInt8]> = []) -> FileName {
+        if isMedia(relativePath) { return .problem("images are read by the media stage") }
         let components = relativePath.split(separator: "/").map(String.init)
         let kind: ContentKind
         let name: String
@@ -228,8 +240,13 @@ public enum ContentLoader {
         return paths.sorted()
     }
 
+    /// Whether `relativePath` is in `media/`, the folder of images.
+    static func isMedia(_ relativePath: String) -> Bool {
+        relativePath.hasPrefix(MediaLoader.folder + "/")
+    }
+
     private static func unexpectedFileMessage(_ components: [String]) -> String {
-        let folders = ContentKind.allCases.compactMap(\.folder)
+        let folders = ContentKind.allCases.compactMap(\.folder) + [MediaLoader.folder]
         if components.count > 2, folders.contains(components[0]) {
             return "unexpected subfolder: entries go directly in '\(components[0])/'"
         }

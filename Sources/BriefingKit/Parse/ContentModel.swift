@@ -16,6 +16,8 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
     public var pageSize: Int?
     /// Write compressed copies of the text files beside them (`briefing build --precompress`).
     public var precompress: Bool?
+    /// The image of link previews for pages that have none of their own: an image id in `media/`.
+    public var image: String?
 
     public static let defaultPageSize = 100
 
@@ -25,7 +27,7 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
         case asOf = "as_of"
         case rawHTML = "raw_html"
         case pageSize = "page_size"
-        case precompress
+        case precompress, image
 
         var descriptor: FieldDescriptor {
             switch self {
@@ -38,6 +40,7 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
             case .pageSize: field("Items per list page", .number, help: "How many quotes or events a list page shows; 100 if left empty.")
             case .precompress: field("Write compressed copies", .flag,
                                      help: "Gzip and Brotli copies of the text files beside them, for servers that send them as they are.")
+            case .image: field("Image", .text, help: "The id of an image in media/: the picture of link previews for pages without one.")
             }
         }
     }
@@ -50,14 +53,16 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
 public struct OverviewFields: FrontMatterFields, Sendable, Hashable {
     public var title: String
     public var summary: String?
+    public var image: String?
 
     enum CodingKeys: String, FieldKey {
-        case title, summary
+        case title, summary, image
 
         var descriptor: FieldDescriptor {
             switch self {
             case .title: field("Title", .text, required: true)
             case .summary: field("Summary", .longText, help: "The story in a sentence or two, shown at the top of the overview.")
+            case .image: field("Image", .text, help: "The id of an image in media/, shown under the heading.")
             }
         }
     }
@@ -77,9 +82,11 @@ public struct PersonFields: FrontMatterFields, Sendable, Hashable {
     public var country: String?
     public var aliases: [String]?
     public var summary: String?
+    /// A portrait: an image id in `media/`.
+    public var image: String?
 
     enum CodingKeys: String, FieldKey {
-        case name, role, kind, country, aliases, summary
+        case name, role, kind, country, aliases, summary, image
 
         var descriptor: FieldDescriptor {
             switch self {
@@ -90,6 +97,7 @@ public struct PersonFields: FrontMatterFields, Sendable, Hashable {
             case .country: field("Country", .text)
             case .aliases: field("Also known as", .texts, help: "Other names the reporting uses.")
             case .summary: field("Summary", .longText, help: "Where they stand, in a sentence.")
+            case .image: field("Image", .text, help: "A portrait: the id of an image in media/.")
             }
         }
     }
@@ -136,9 +144,11 @@ public struct EventFields: FrontMatterFields, Sendable, Hashable {
     public var people: [String]?
     public var sources: [String]?
     public var topics: [String]?
+    /// A photograph of the event: an image id in `media/`.
+    public var image: String?
 
     enum CodingKeys: String, FieldKey {
-        case title, date, time, weight, people, sources, topics
+        case title, date, time, weight, people, sources, topics, image
 
         var descriptor: FieldDescriptor {
             switch self {
@@ -149,6 +159,7 @@ public struct EventFields: FrontMatterFields, Sendable, Hashable {
             case .people: field("People", .references(.person))
             case .sources: field("Sources", .references(.source))
             case .topics: field("Topics", .references(.topic))
+            case .image: field("Image", .text, help: "A photograph of the event: the id of an image in media/.")
             }
         }
     }
@@ -162,9 +173,10 @@ public struct SourceFields: FrontMatterFields, Sendable, Hashable {
     public var publisher: String
     public var url: String?
     public var date: PartialDate?
+    public var image: String?
 
     enum CodingKeys: String, FieldKey {
-        case title, publisher, url, date
+        case title, publisher, url, date, image
 
         var descriptor: FieldDescriptor {
             switch self {
@@ -172,6 +184,7 @@ public struct SourceFields: FrontMatterFields, Sendable, Hashable {
             case .publisher: field("Publisher", .text, required: true)
             case .url: field("Address (URL)", .url, help: "http or https.")
             case .date: field("Date", .date, help: "When it was published.")
+            case .image: field("Image", .text, help: "The id of an image in media/.")
             }
         }
     }
@@ -182,13 +195,15 @@ public struct SourceFields: FrontMatterFields, Sendable, Hashable {
 /// `content/pages/ID.md`
 public struct PageFields: FrontMatterFields, Sendable, Hashable {
     public var title: String
+    public var image: String?
 
     enum CodingKeys: String, FieldKey {
-        case title
+        case title, image
 
         var descriptor: FieldDescriptor {
             switch self {
             case .title: field("Title", .text, required: true)
+            case .image: field("Image", .text, help: "The id of an image in media/, shown under the title.")
             }
         }
     }
@@ -200,19 +215,69 @@ public struct PageFields: FrontMatterFields, Sendable, Hashable {
 public struct TopicFields: FrontMatterFields, Sendable, Hashable {
     public var title: String
     public var summary: String?
+    public var image: String?
 
     enum CodingKeys: String, FieldKey {
-        case title, summary
+        case title, summary, image
 
         var descriptor: FieldDescriptor {
             switch self {
             case .title: field("Title", .text, required: true)
             case .summary: field("Summary", .longText, help: "The position in a sentence.")
+            case .image: field("Image", .text, help: "The id of an image in media/.")
             }
         }
     }
     static let kindName = "a topic"
     static let fields = describedFields()
+}
+
+/// `content/media/ID.yaml`: the sidecar of the image `media/ID.jpg` (or `.jpeg`, `.png`, `.webp`). Credit and licence
+/// are required: a photograph is shown with both, and both go into its metadata.
+public struct ImageFields: FrontMatterFields, Sendable, Hashable {
+    /// What the image shows, for readers who cannot see it.
+    public var alt: String
+    /// As printed under the photograph, e.g. `Jane Doe/Agency`.
+    public var credit: String
+    /// A licence name or URL, e.g. `CC BY 4.0` or `All rights reserved; used with permission`.
+    public var license: String
+    public var caption: String?
+    /// Who made the image, if not the credit's first name.
+    public var creator: String?
+    /// The copyright notice, e.g. `© 2025 Agency`.
+    public var copyright: String?
+    public var licenseURL: String?
+    /// Where a reader can license the image.
+    public var acquireLicenseURL: String?
+    /// When the photograph was taken.
+    public var date: PartialDate?
+    /// The point to keep when cropping: across, then down, from 0 to 1, e.g. `0.5, 0.3`.
+    public var focus: String?
+
+    enum CodingKeys: String, FieldKey {
+        case alt, credit, license, caption, creator, copyright
+        case licenseURL = "license_url"
+        case acquireLicenseURL = "acquire_license_url"
+        case date, focus
+
+        var descriptor: FieldDescriptor {
+            switch self {
+            case .alt: field("Description (alt text)", .longText, required: true, help: "What the image shows, for readers who cannot see it.")
+            case .credit: field("Credit", .text, required: true, help: "As printed under the image, e.g. Jane Doe/Agency.")
+            case .license: field("Licence", .text, required: true, help: "A licence name or URL, e.g. CC BY 4.0.")
+            case .caption: field("Caption", .longText, help: "Printed under the image, before the credit.")
+            case .creator: field("Creator", .text, help: "Who made it.")
+            case .copyright: field("Copyright notice", .text, help: "e.g. © 2025 Agency.")
+            case .licenseURL: field("Licence page", .url, help: "The licence's address; the printed licence links to it.")
+            case .acquireLicenseURL: field("Where to license it", .url, help: "A page where readers can license the image.")
+            case .date: field("Date taken", .date)
+            case .focus: field("Focus point", .text, help: "The point crops keep: across, then down, from 0 to 1, e.g. 0.5, 0.3.")
+            }
+        }
+    }
+    static let kindName = "an image sidecar"
+    static let fields = describedFields()
+    static let hasEditorialFields = false
 }
 
 /// Fields any entry may carry besides its own: publication state and the record of changes.

@@ -67,6 +67,19 @@ public final class Entry: Sendable {
         }
     }
 
+    /// The image id of the entry's `image:` field, whatever its kind.
+    public var imageID: String? {
+        switch fields {
+        case .overview(let fields): return fields.image
+        case .person(let fields): return fields.image
+        case .quote: return nil
+        case .event(let fields): return fields.image
+        case .source(let fields): return fields.image
+        case .page(let fields): return fields.image
+        case .topic(let fields): return fields.image
+        }
+    }
+
     /// Where a link of the body was written, in file coordinates.
     func location(of link: MarkdownLink) -> SourceLocation {
         SourceLocation(path: path, line: link.line + bodyFirstLine - 1, column: link.column)
@@ -146,9 +159,9 @@ enum EntryParser {
         switch renderer {
         case .inProcess(let options):
             bodies = ready.map { entry in
-                .success(MarkdownRenderer.render(entry.split.body, options: options) { destination in
+                .success(MarkdownRenderer.render(entry.split.body, options: options, rewrite: { destination in
                     resolver.outputURL(for: destination, from: entry.file.relativePath, page: entry.page)
-                })
+                }, isFigure: { resolver.isImage($0, from: entry.file.relativePath) }))
             }
         case .workers(let pool):
             bodies = pool.render(ready.map { MarkdownJob(body: $0.split.body, relativePath: $0.file.relativePath, page: $0.page) })

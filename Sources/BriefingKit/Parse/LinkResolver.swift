@@ -14,13 +14,15 @@ public enum LinkTarget: Sendable, Hashable {
     case notContent(String)
     /// `javascript:`, `data:`, `file:` and every other scheme that is not http(s) or mailto.
     case unsafe(scheme: String)
+    /// An image of `media/`, by its id.
+    case image(id: String)
 }
 
 /// Resolves Markdown link destinations against the set of content files.
 public struct LinkResolver: Sendable {
     public static let safeSchemes: Set<String> = ["http", "https", "mailto"]
 
-    /// Paths inside `content/` of every Markdown file, e.g. `people/x.md`.
+    /// Paths inside `content/` of every Markdown file, e.g. `people/x.md`, and of every image of `media/`.
     public let contentFiles: Set<String>
     /// The page of each of `contentFiles`, worked out once rather than for each of the many links to it.
     private let pages: [String: String]
@@ -57,6 +59,12 @@ public struct LinkResolver: Sendable {
         let relativePath = Self.entryPath(decoded, from: sourcePath) ?? Self.walk(decoded, from: sourcePath)
         guard let relativePath else { return .missing(relativePath: decoded) }
 
+        if ContentLoader.isMedia(relativePath), ImageFormat.named((relativePath as NSString).pathExtension) != nil {
+            guard contentFiles.contains(relativePath), !relativePath.dropFirst(MediaLoader.folder.count + 1).contains("/") else {
+                return .missing(relativePath: relativePath)
+            }
+            return .image(id: ((relativePath as NSString).lastPathComponent as NSString).deletingPathExtension)
+        }
         if relativePath.utf8.suffix(3).elementsEqual(".md".utf8) {
             guard let page = pages[relativePath] else {
                 return .missing(relativePath: relativePath)
@@ -106,6 +114,12 @@ public struct LinkResolver: Sendable {
             }
         }
         return components.joined(separator: "/")
+    }
+
+    /// Whether `destination`, written in the file at `sourcePath`, is an image of `media/`.
+    public func isImage(_ destination: String, from sourcePath: String) -> Bool {
+        if case .image = resolve(destination, from: sourcePath) { return true }
+        return false
     }
 
     /// The URL to write into the page at `page` for `destination`, or nil to leave it as written.

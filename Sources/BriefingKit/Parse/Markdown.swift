@@ -10,6 +10,23 @@ public struct MarkdownLink: Sendable, Hashable {
     public var line: Int
     public var column: Int
     public var isImage: Bool
+    /// An image of `media/` in a paragraph of its own, which becomes a figure (`RenderedMarkdown.figures`).
+    public var isFigure = false
+}
+
+/// An image of `media/` in a paragraph of its own: the HTML holds `figurePlaceholder(index)` in its place, for the
+/// render stage to replace with the figure, which needs the processed image's sizes.
+public struct MarkdownFigure: Sendable, Hashable {
+    public var destination: String
+    /// The image's description as written between the brackets; empty to use the sidecar's.
+    public var alt: String
+    /// The link title, `![alt](../media/x.jpg "caption")`; empty to use the sidecar's caption.
+    public var caption: String
+}
+
+/// The comment that stands for figure `index` of a body's HTML until the render stage replaces it.
+public func figurePlaceholder(_ index: Int) -> String {
+    "<!--briefing-figure-\(index)-->"
 }
 
 /// Markdown turned into HTML, plus what the later stages need to check and cross-link it.
@@ -18,6 +35,8 @@ public struct RenderedMarkdown: Sendable, Hashable {
     public var links: [MarkdownLink]
     /// The `id`s given to headings, in document order: the valid `#anchor`s of this page.
     public var headingIDs: [String]
+    /// The figures, in document order.
+    public var figures: [MarkdownFigure] = []
 }
 
 public struct MarkdownOptions: Sendable, Hashable {
@@ -44,11 +63,13 @@ public enum MarkdownRenderer {
     }()
 
     /// Renders `markdown`, handing every link and image destination to `rewrite`:
-    /// it returns the destination to write instead, or nil to keep the original.
+    /// it returns the destination to write instead, or nil to keep the original. An image whose destination
+    /// `isFigure` and that stands in a paragraph of its own becomes a figure placeholder.
     public static func render(
         _ markdown: String,
         options: MarkdownOptions = MarkdownOptions(),
-        rewrite: (String) -> String? = { _ in nil }
+        rewrite: (String) -> String? = { _ in nil },
+        isFigure: (String) -> Bool = { _ in false }
     ) -> RenderedMarkdown {
         _ = registered
         var cmarkOptions = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG
@@ -76,17 +97,24 @@ public enum MarkdownRenderer {
         // One walk over the tree finds both the links and the headings.
         var links: [MarkdownLink] = []
         var headings: [OpaquePointer] = []
+        var figureImages: [OpaquePointer] = []
         forEachNode(in: document) { node in
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
-                links.append(rewriteLink(node, isImage: type == CMARK_NODE_IMAGE, with: rewrite))
+                var link = rewriteLink(node, isImage: type == CMARK_NODE_IMAGE, with: rewrite)
+                if link.isImage, isFigure(link.destination), standsAlone(node) {
+                    link.isFigure = true
+                    figureImages.append(node)
+                }
+                links.append(link)
             } else if type == CMARK_NODE_HEADING {
                 headings.append(node)
             }
         }
         let headingIDs = anchorHeadings(headings, options: cmarkOptions, extensions: cmark_parser_get_syntax_extensions(parser))
+        let figures = replaceWithPlaceholders(figureImages)
         let html = takeString(cmark_render_html(document, cmarkOptions, cmark_parser_get_syntax_extensions(parser)))
-        return RenderedMarkdown(html: html, links: links, headingIDs: headingIDs)
+        return RenderedMarkdown(html: html, links: links, headingIDs: headingIDs, figures: figures)
     }
 
     // MARK: - Links
@@ -110,6 +138,39 @@ public enum MarkdownRenderer {
             current = cmark_node_parent(candidate)
         }
         return (1, 1)
+    }
+
+    // MARK: - Figures
+
+    /// Whether the image `node` is the only thing in its paragraph (but for spaces around it).
+    private static func standsAlone(_ node: OpaquePointer) -> Bool {
+        guard let paragraph = cmark_node_parent(node), cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH else { return false }
+        var child = cmark_node_first_child(paragraph)
+        while let current = child {
+            if current != node {
+                let type = cmark_node_get_type(current)
+                let literal = cmark_node_get_literal(current).map { String(cString: $0) } ?? ""
+                let isSpace = (type == CMARK_NODE_TEXT && literal.allSatisfy(\.isWhitespace)) || type == CMARK_NODE_SOFTBREAK
+                if !isSpace { return false }
+            }
+            child = cmark_node_next(current)
+        }
+        return true
+    }
+
+    /// Swaps the paragraph of each image for a placeholder block; returns what each image says.
+    private static func replaceWithPlaceholders(_ images: [OpaquePointer]) -> [MarkdownFigure] {
+        images.enumerated().compactMap { index, image in
+            guard let paragraph = cmark_node_parent(image), let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return nil }
+            let figure = MarkdownFigure(destination: cmark_node_get_url(image).map { String(cString: $0) } ?? "",
+                                        alt: plainText(of: image), caption: cmark_node_get_title(image).map { String(cString: $0) } ?? "")
+            cmark_node_set_on_enter(block, figurePlaceholder(index) + "\n")
+            cmark_node_set_on_exit(block, "")
+            cmark_node_insert_before(paragraph, block)
+            cmark_node_unlink(paragraph)
+            cmark_node_free(paragraph)
+            return figure
+        }
     }
 
     // MARK: - Heading anchors

@@ -43,9 +43,9 @@ public enum MarkdownWorker {
             alarm(selfDeadline)
             for _ in 0..<count {
                 guard let relativePath = request.string(), let page = request.string(), let body = request.string() else { return false }
-                let rendered = MarkdownRenderer.render(body, options: options) { destination in
+                let rendered = MarkdownRenderer.render(body, options: options, rewrite: { destination in
                     resolver.outputURL(for: destination, from: relativePath, page: page)
-                }
+                }, isFigure: { resolver.isImage($0, from: relativePath) })
                 encode(rendered, into: &answer)
             }
             alarm(0)
@@ -83,10 +83,16 @@ public enum MarkdownWorker {
             writer.string(link.destination)
             writer.integer(link.line)
             writer.integer(link.column)
-            writer.integer(link.isImage ? 1 : 0)
+            writer.integer(link.isFigure ? 2 : link.isImage ? 1 : 0)
         }
         writer.integer(rendered.headingIDs.count)
         for id in rendered.headingIDs { writer.string(id) }
+        writer.integer(rendered.figures.count)
+        for figure in rendered.figures {
+            writer.string(figure.destination)
+            writer.string(figure.alt)
+            writer.string(figure.caption)
+        }
     }
 
     /// The answer to a batch of `count` bodies; nil if it is broken or holds another number of them.
@@ -108,7 +114,7 @@ public enum MarkdownWorker {
         for _ in 0..<linkCount {
             guard let destination = reader.string(), let line = reader.integer(), let column = reader.integer(),
                   let isImage = reader.integer() else { return nil }
-            links.append(MarkdownLink(destination: destination, line: line, column: column, isImage: isImage != 0))
+            links.append(MarkdownLink(destination: destination, line: line, column: column, isImage: isImage != 0, isFigure: isImage == 2))
         }
         guard let idCount = reader.integer() else { return nil }
         var ids: [String] = []
@@ -116,7 +122,13 @@ public enum MarkdownWorker {
             guard let id = reader.string() else { return nil }
             ids.append(id)
         }
-        return RenderedMarkdown(html: html, links: links, headingIDs: ids)
+        guard let figureCount = reader.integer() else { return nil }
+        var figures: [MarkdownFigure] = []
+        for _ in 0..<figureCount {
+            guard let destination = reader.string(), let alt = reader.string(), let caption = reader.string() else { return nil }
+            figures.append(MarkdownFigure(destination: destination, alt: alt, caption: caption))
+        }
+        return RenderedMarkdown(html: html, links: links, headingIDs: ids, figures: figures)
     }
 }
 

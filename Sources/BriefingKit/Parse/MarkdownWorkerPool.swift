@@ -81,7 +81,7 @@ enum MarkdownWorkerFailure: Error, Sendable, Equatable {
 /// crash in the C library fails only the body it was rendering. Each process parses on its own, so the parse needs
 /// no process-wide lock and runs on every core.
 final class MarkdownWorkerPool: Sendable {
-    private struct Worker: Sendable {
+    struct Worker: Sendable {
         let pid: pid_t
         let socket: Int32
     }
@@ -251,7 +251,7 @@ final class MarkdownWorkerPool: Sendable {
         #endif
     }
 
-    private static func spawn(_ settings: MarkdownWorkerSettings, greeting: [UInt8], waitForReady: Bool) -> Result<Worker, MarkdownWorkerFailure> {
+    static func spawn(_ settings: MarkdownWorkerSettings, greeting: [UInt8], waitForReady: Bool) -> Result<Worker, MarkdownWorkerFailure> {
         var pair: [Int32] = [-1, -1]
         #if canImport(Glibc)
         let socketType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
@@ -308,7 +308,7 @@ final class MarkdownWorkerPool: Sendable {
         return .success(worker)
     }
 
-    private static func awaitReady(_ worker: Worker) -> Result<Void, MarkdownWorkerFailure> {
+    static func awaitReady(_ worker: Worker) -> Result<Void, MarkdownWorkerFailure> {
         switch readFrame(from: worker.socket, within: startupDeadline) {
         case .frame: return .success(())
         case .timedOut: return .failure(.unavailable("the worker did not start within \(seconds(startupDeadline))"))
@@ -318,7 +318,7 @@ final class MarkdownWorkerPool: Sendable {
 
     private static func seconds(_ duration: Duration) -> String { MarkdownWorkerFailure.seconds(duration) }
 
-    private static func stop(_ worker: Worker) {
+    static func stop(_ worker: Worker) {
         _ = kill(worker.pid, SIGKILL)
         close(worker.socket)
         var status: Int32 = 0
@@ -326,7 +326,7 @@ final class MarkdownWorkerPool: Sendable {
     }
 
     /// Reaps a worker that hung up and says how it ended.
-    private static func exitDescription(_ worker: Worker) -> String {
+    static func exitDescription(_ worker: Worker) -> String {
         var status: Int32 = 0
         var reaped: pid_t
         repeat { reaped = waitpid(worker.pid, &status, WNOHANG) } while reaped < 0 && errno == EINTR
@@ -343,13 +343,13 @@ final class MarkdownWorkerPool: Sendable {
 
     // MARK: - Frames with a deadline
 
-    private enum FrameRead {
+    enum FrameRead {
         case frame([UInt8])
         case timedOut
         case closed
     }
 
-    private static func readFrame(from socket: Int32, within deadline: Duration) -> FrameRead {
+    static func readFrame(from socket: Int32, within deadline: Duration) -> FrameRead {
         let clock = ContinuousClock()
         let end = clock.now + deadline
         var buffer: [UInt8] = []

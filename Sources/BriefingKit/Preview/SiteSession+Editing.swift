@@ -90,7 +90,7 @@ extension SiteSession {
         entriesByPage[entry.page] = entry
         let declared = Set(site.topics.compactMap { $0.entry?.id })
         let checks = EntryChecks(resolver: snapshot.parsed.resolver, drafts: options.includeDrafts ? [] : snapshot.drafts,
-                                 declaredTopics: declared, entriesByPage: entriesByPage)
+                                 declaredTopics: declared, entriesByPage: entriesByPage, media: snapshot.parsed.media)
         var problems = checks.problems(of: entry)
         if old.body.headingIDs != entry.body.headingIDs {
             for linker in site.mentions[entry.page] ?? [] where linker !== old {

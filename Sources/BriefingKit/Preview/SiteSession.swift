@@ -25,6 +25,7 @@ public final class SiteSession: Sendable {
     struct Built: Sendable {
         var parsed: ParsedContent
         var site: Site
+        var images: ImageLibrary
         var assetPaths: AssetPaths
         /// Every page, in the renderer's order: compared as a list first, which is cheap for paths that are the same
         /// strings, and as a set when a save has reordered them.
@@ -34,9 +35,10 @@ public final class SiteSession: Sendable {
         /// The files left out as drafts (a save that publishes or withdraws one re-renders everything, and records them again).
         var drafts: Set<String>
 
-        init(parsed: ParsedContent, site: Site, assetPaths: AssetPaths, pagePaths: [String]) {
+        init(parsed: ParsedContent, site: Site, images: ImageLibrary, assetPaths: AssetPaths, pagePaths: [String]) {
             self.parsed = parsed
             self.site = site
+            self.images = images
             self.assetPaths = assetPaths
             self.pagePaths = pagePaths
             entryIndex = Dictionary(parsed.entries.enumerated().map { ($1.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
@@ -92,6 +94,7 @@ public final class SiteSession: Sendable {
     }
 
     private func rebuild(after previous: Built?, changed: Set<String>) throws(BuildError) -> (Built, BuildReport) {
+        if let previous, isMediaOnly(changed) { return try rebuildImages(after: previous) }
         guard let previous, let edited = changedEntries(changed, in: previous.parsed) else { return try fullBuild() }
 
         var problems: [Diagnostic] = []
@@ -117,8 +120,12 @@ public final class SiteSession: Sendable {
             parsed.entries[index] = entry
         }
         let site = try resolve(parsed, after: previous.site, edits: edits, drafts: previous.drafts)
-        let publishing = Publishing(site: site)
-        let renderer = PageRenderer(site: site, assets: previous.assetPaths, notFoundRoot: options.notFoundRoot)
+        // An edit that shows another image (a new `image:` or figure) needs it processed; the rest come from the cache.
+        var images = previous.images
+        if site.usedImages != previous.site.usedImages { images = try SiteBuilder.processImages(site, options) }
+        guard images.images.keys.sorted() == previous.images.images.keys.sorted() else { return try renderEverything(parsed, site, images) }
+        let publishing = Publishing(site: site, images: images)
+        let renderer = PageRenderer(site: site, assets: previous.assetPaths, images: images, notFoundRoot: options.notFoundRoot)
         let jobs = renderer.pageJobs()
         let pagePaths = jobs.map(\.path)
         // data.json and the search index hold fields and relations, never bodies: an edit of a body leaves them be.
@@ -131,7 +138,7 @@ public final class SiteSession: Sendable {
               pagePaths == previous.pagePaths || Set(pagePaths) == Set(previous.pagePaths),
               let affected = Self.affectedPages(by: edits, before: previous.site, after: site, assets: previous.assetPaths)
         else {
-            return try renderEverything(parsed, site)
+            return try renderEverything(parsed, site, images)
         }
 
         var alongside: [@Sendable () -> OutputFile] = [publishing.feed]
@@ -150,7 +157,8 @@ public final class SiteSession: Sendable {
         } catch {
             throw .output(error)
         }
-        let built = Built(updating: previous, parsed: parsed, site: site)
+        var built = Built(updating: previous, parsed: parsed, site: site)
+        built.images = images
         return (built, BuildReport(entries: Self.entryCount(site), pages: pagePaths.count, write: report))
     }
 
@@ -169,23 +177,47 @@ public final class SiteSession: Sendable {
         let stamp = BuildRecord.stamp(for: options)
         let parsed = SiteBuilder.parse(options)
         let site = try SiteBuilder.resolve(parsed, options)
+        let images = try SiteBuilder.processImages(site, options)
         if let record = BuildRecord.read(from: options.outputFolder), record.stamp == stamp {
             // The output already is this site (a `briefing build` would stop here too); work out only what later builds need.
             let assets = try SiteBuilder.loadAssets(options.assetsFolder) + [Publishing(site: site).searchIndex()]
             let assetPaths = SiteBuilder.fingerprint(assets, enabled: options.fingerprintAssets).1
-            return (Built(parsed: parsed, site: site, assetPaths: assetPaths, pagePaths: Self.pagePaths(site, assetPaths)),
+            return (Built(parsed: parsed, site: site, images: images, assetPaths: assetPaths, pagePaths: Self.pagePaths(site, assetPaths)),
                     BuildReport(entries: record.entries, pages: record.pages, write: WriteReport(written: 0, unchanged: record.files, removed: 0)))
         }
-        return try renderEverything(parsed, site, stamp: stamp)
+        return try renderEverything(parsed, site, images, stamp: stamp)
     }
 
-    private func renderEverything(_ parsed: ParsedContent, _ site: Site, stamp: String? = nil) throws(BuildError) -> (Built, BuildReport) {
-        let written = try SiteBuilder.renderAndWrite(site, stamp: stamp ?? BuildRecord.stamp(for: options), options)
-        return (Built(parsed: parsed, site: site, assetPaths: written.assetPaths, pagePaths: written.pagePaths), written.report)
+    private func renderEverything(_ parsed: ParsedContent, _ site: Site, _ images: ImageLibrary, stamp: String? = nil) throws(BuildError)
+        -> (Built, BuildReport) {
+        let written = try SiteBuilder.renderAndWrite(site, images: images, stamp: stamp ?? BuildRecord.stamp(for: options), options)
+        return (Built(parsed: parsed, site: site, images: images, assetPaths: written.assetPaths, pagePaths: written.pagePaths), written.report)
     }
 
     private static func pagePaths(_ site: Site, _ assets: AssetPaths) -> [String] {
         PageRenderer(site: site, assets: assets).pageJobs().map(\.path)
+    }
+
+    /// After a save of images or sidecars in `media/` only: the images read and checked again, the site resolved again
+    /// from the entries in memory, the new or replaced images processed (the rest come from the cache), and every page
+    /// rendered. An image added or removed changes what links can point at, which the whole pipeline works out.
+    private func rebuildImages(after previous: Built) throws(BuildError) -> (Built, BuildReport) {
+        let listing = ContentLoader.list(contentFolder: options.contentFolder, displayRoot: options.contentDisplayPath)
+        guard listing.problems.isEmpty, listing.linkablePaths == previous.parsed.resolver.contentFiles else { return try fullBuild() }
+        let (media, problems) = MediaLoader.load(listing.mediaPaths, contentFolder: listing.folder, displayRoot: options.contentDisplayPath,
+                                                 settings: options.images.settings)
+        guard problems.isEmpty else { throw .content(BuildFailure(problems)) }
+        var parsed = previous.parsed
+        parsed.media = media
+        let site = try SiteBuilder.resolve(parsed, options)
+        return try renderEverything(parsed, site, try SiteBuilder.processImages(site, options))
+    }
+
+    /// Whether every path of `changed` is in the content folder's `media/`.
+    private func isMediaOnly(_ changed: Set<String>) -> Bool {
+        let folder = options.contentFolder.standardizedFileURL
+        let roots = [folder.path, folder.resolvingSymlinksInPath().path].map { $0 + "/" + MediaLoader.folder + "/" }
+        return !changed.isEmpty && changed.allSatisfy { path in roots.contains { path.hasPrefix($0) } }
     }
 
     /// The content files (relative paths) behind `changed`, if every change is an edit of an existing Markdown entry;
@@ -197,7 +229,8 @@ public final class SiteSession: Sendable {
         for path in changed.sorted() {
             guard let root = roots.first(where: { path.hasPrefix($0 + "/") }) else { return nil }
             let relativePath = String(path.dropFirst(root.count + 1))
-            guard parsed.resolver.contentFiles.contains(relativePath), FileManager.default.fileExists(atPath: path) else { return nil }
+            guard relativePath.hasSuffix(".md"), parsed.resolver.contentFiles.contains(relativePath),
+                  FileManager.default.fileExists(atPath: path) else { return nil }
             relativePaths.append(relativePath)
         }
         return relativePaths.isEmpty ? nil : relativePaths

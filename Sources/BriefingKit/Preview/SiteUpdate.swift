@@ -10,7 +10,7 @@ import Foundation
 /// every problem in the usual order.
 enum SiteUpdate {
     static func replacing(_ old: Entry, with new: Entry, in site: Site, drafts: Set<String>) -> Site? {
-        guard old.kind == new.kind, old.id == new.id, !new.editorial.isDraft, !old.editorial.isDraft,
+        guard old.kind == new.kind, old.id == new.id, !new.editorial.isDraft, !old.editorial.isDraft, old.imageID == new.imageID,
               site.entriesByPage[old.page] === old,
               linksHold(new, in: site, drafts: drafts)
         else { return nil }
@@ -84,7 +84,8 @@ enum SiteUpdate {
                 guard let anchor, !anchor.isEmpty else { return true }
                 let headings = page == entry.page ? entry.body.headingIDs : site.entriesByPage[page]?.body.headingIDs
                 return headings.map { $0.contains(anchor) } ?? true
-            case .missing, .notContent, .unsafe:
+            // Images are checked and processed by the whole pipeline.
+            case .missing, .notContent, .unsafe, .image:
                 return false
             }
         }

@@ -19,6 +19,7 @@ extension PageRenderer {
                     "dateModified": .string((overview.entry.editorial.updated ?? site.config.asOf)?.description),
                     "inLanguage": .string(site.config.language ?? "en"),
                     "about": .array(site.people.map { personReference($0) }),
+                    "image": imageObject(overview.fields.image ?? imageIDs(of: overview.entry).first),
                     "publisher": .object(["@type": "Organization", "name": .string(site.config.title)]),
                 ]),
             ]),
@@ -39,6 +40,7 @@ extension PageRenderer {
             "description": .string(person.fields.summary ?? (isPerson ? nil : person.fields.role)),
             "nationality": isPerson ? person.fields.country.map { .object(["@type": "Country", "name": .string($0)]) } : nil,
             "alternateName": (person.fields.aliases ?? []).isEmpty ? nil : .strings(person.fields.aliases ?? []),
+            "image": imageObject(person.fields.image),
         ])
     }
 
@@ -62,6 +64,7 @@ extension PageRenderer {
             "performer": (event.fields.people ?? []).isEmpty ? nil : .array((event.fields.people ?? []).compactMap { site.person($0) }.map { personReference($0) }),
             "subjectOf": (event.fields.sources ?? []).isEmpty ? nil : .array((event.fields.sources ?? []).compactMap { site.source($0) }.map { sourceReference($0) }),
             "about": topicReferences(event.fields.topics),
+            "image": imageObject(event.fields.image ?? imageIDs(of: event.entry).first),
         ])
     }
 

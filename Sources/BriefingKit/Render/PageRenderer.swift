@@ -20,6 +20,8 @@ public struct OutputFile: Sendable, Hashable {
 struct PageRenderer: Sendable {
     let site: Site
     let assets: AssetPaths
+    /// The processed images the pages show.
+    let images: ImageLibrary
     /// Overrides `base_url` as the start of the 404 page's links.
     var notFoundRoot: String?
     /// The JSON-LD of every person, source and topic as other pages refer to it, serialised once: thousands of
@@ -32,9 +34,10 @@ struct PageRenderer: Sendable {
     /// Where each quote's card is in `preparedCards[depth]`.
     private var preparedCardIndex: [ObjectIdentifier: Int] = [:]
 
-    init(site: Site, assets: AssetPaths, notFoundRoot: String? = nil) {
+    init(site: Site, assets: AssetPaths, images: ImageLibrary = ImageLibrary(), notFoundRoot: String? = nil) {
         self.site = site
         self.assets = assets
+        self.images = images
         self.notFoundRoot = notFoundRoot
         references = StructuredDataReferences(self)
     }
@@ -128,7 +131,8 @@ struct PageRenderer: Sendable {
         case .plain(let index): html = plain(site.pages[index], path)
         case .topic(let index, let page): html = topic(site.topics[index], page: page, path)
         }
-        return OutputFile(path: path, contents: Data(html.utf8))
+        let contents = Data(html.utf8)
+        return OutputFile(path: path, contents: images.images.isEmpty ? contents : firstImageLoadsFirst(contents))
     }
 
     /// The pages that count entries, or show the newest; any change to an entry may show on them. The first pages
@@ -174,7 +178,8 @@ struct PageRenderer: Sendable {
     private func overview(_ path: String) -> HTML {
         let overview = site.overview
         return overviewPage(context(path, title: nil, section: .overview, description: overview.fields.summary, entry: overview.entry, data: overviewData(path)),
-                            title: overview.fields.title, summary: overview.fields.summary, body: markdown(overview.entry),
+                            title: overview.fields.title, summary: overview.fields.summary, image: figure(overview.fields.image, from: path),
+                            body: markdown(overview.entry, path),
                             people: site.people.filter { $0.fields.kind != .government && $0.fields.kind != .organisation }.map { personCard($0, from: path) },
                             positions: positions(from: path), events: site.events.suffix(pageSize).map { eventItem($0, from: path) },
                             topics: topicCounts(from: path))
@@ -186,7 +191,8 @@ struct PageRenderer: Sendable {
                            entry: person.entry, type: "profile", data: personData(person)),
                    name: person.fields.name, role: person.fields.role, kindLabel: kindLabel(person.fields.kind),
                    country: person.fields.country, aliases: person.fields.aliases ?? [], summary: person.fields.summary,
-                   body: markdown(person.entry), topics: topicsQuoted(on: quotes, from: path),
+                   portrait: figure(person.fields.image, from: path, sizes: Self.portraitSizes),
+                   body: markdown(person.entry, path), topics: topicsQuoted(on: quotes, from: path),
                    quotes: mostFirst(groupedByTopic(quotes), by: { $0.topic == nil ? -1 : $0.quotes.count }).map { topic, quotes in
                        TopicQuotes(topic: topic.map { Link($0.title, url: url(path, $0.page)) }, summary: nil,
                                    quotes: quotes.map { quoteCard($0, from: path) }, total: quotes.count)
@@ -215,7 +221,7 @@ struct PageRenderer: Sendable {
         let heading = title(of: quote)
         return quotePage(context(path, title: shortened(heading), section: .quotes,
                                  description: heading, trail: [.quotes], entry: quote.entry, type: "article", data: quoteData(quote)),
-                         quote: quoteCard(quote, from: path), body: markdown(quote.entry),
+                         quote: quoteCard(quote, from: path), body: markdown(quote.entry, path),
                          previous: neighbour(index - 1), next: neighbour(index + 1), mentions: mentions(of: path))
     }
 
@@ -243,7 +249,7 @@ struct PageRenderer: Sendable {
         return eventPage(context(path, title: event.fields.title, section: .timeline, trail: [.timeline],
                                  entry: event.entry, type: "article", data: eventData(event)),
                          title: event.fields.title, date: dateView(event.fields.date), time: event.fields.time,
-                         body: markdown(event.entry),
+                         image: figure(event.fields.image, from: path), body: markdown(event.entry, path),
                          people: (event.fields.people ?? []).compactMap { site.person($0) }.map { Link($0.fields.name, url: url(path, $0.page)) },
                          quotes: (site.quotesByEvent[event.id] ?? []).map { quoteCard($0, from: path) },
                          sources: (event.fields.sources ?? []).compactMap { site.source($0) }.map { Link($0.fields.title, url: url(path, $0.page)) },
@@ -271,7 +277,8 @@ struct PageRenderer: Sendable {
         sourcePage(context(path, title: source.fields.title, section: .sources, trail: [.sources],
                            entry: source.entry, type: "article", data: sourceData(source)),
                    title: source.fields.title, publisher: source.fields.publisher, url: source.fields.url,
-                   date: source.fields.date.map { dateView($0) }, body: markdown(source.entry),
+                   date: source.fields.date.map { dateView($0) }, image: figure(source.fields.image, from: path),
+                   body: markdown(source.entry, path),
                    quotes: (site.quotesBySource[source.id] ?? []).map { quoteCard($0, from: path) },
                    events: (site.eventsBySource[source.id] ?? []).map { Link($0.fields.title, url: url(path, $0.page)) },
                    mentions: mentions(of: path))
@@ -291,7 +298,7 @@ struct PageRenderer: Sendable {
         let (shown, pages) = slice(quotes, page: number, first: topic.page, from: path)
         guard pages.isFirst else {
             return topicPage(context(path, title: numberedTitle(topic.title, pages), section: .topics, trail: [.topics], data: topicData(topic)),
-                             title: topic.title, summary: nil, body: .empty, speakers: [], quotes: shown.map { quoteCard($0, from: path) },
+                             title: topic.title, summary: nil, image: nil, body: .empty, speakers: [], quotes: shown.map { quoteCard($0, from: path) },
                              events: [], mentions: [], pages: pages)
         }
         let speakers = Dictionary(grouping: quotes, by: \.fields.speaker)
@@ -302,7 +309,9 @@ struct PageRenderer: Sendable {
             .sorted { $0.link.title < $1.link.title }
         return topicPage(context(path, title: topic.title, section: .topics, description: topic.summary, trail: [.topics],
                                  entry: topic.entry, data: topicData(topic)),
-                         title: topic.title, summary: topic.summary, body: topic.entry.map { markdown($0) } ?? .empty,
+                         title: topic.title, summary: topic.summary,
+                         image: figure(topic.entry.flatMap { $0.imageID }, from: path),
+                         body: topic.entry.map { markdown($0, path) } ?? .empty,
                          speakers: speakers, quotes: shown.map { quoteCard($0, from: path) },
                          events: (site.eventsByTopic[topic.id] ?? []).map { eventItem($0, from: path) },
                          mentions: mentions(of: path), pages: pages)
@@ -315,7 +324,8 @@ struct PageRenderer: Sendable {
     private func plain(_ page: Page, _ path: String) -> HTML {
         plainPage(context(path, title: page.fields.title, section: nil, entry: page.entry, type: "article",
                           data: webPageData(page.fields.title, path)),
-                  title: page.fields.title, body: markdown(page.entry), mentions: mentions(of: path))
+                  title: page.fields.title, image: figure(page.fields.image, from: path), body: markdown(page.entry, path),
+                  mentions: mentions(of: path))
     }
 
     private func search(_ path: String) -> HTML {
@@ -345,6 +355,7 @@ struct PageRenderer: Sendable {
         page.stylesheet = assets.stylesheet
         page.openGraphType = type
         page.jsonLD = data.serialized()
+        page.socialImage = socialImage(for: entry.flatMap { imageIDs(of: $0).isEmpty ? nil : $0 } ?? socialEntry(of: path))
         if let editorial = entry?.editorial {
             page.editorial = EditorialView(updated: editorial.updated.map { dateView($0) },
                                            corrections: (editorial.corrections ?? []).map { (dateView($0.date), $0.note) })
@@ -400,12 +411,21 @@ struct PageRenderer: Sendable {
     private func eventItem(_ event: Event, from path: String, withQuotes: Bool = false) -> EventItem {
         EventItem(title: event.fields.title, url: url(path, event.page), date: dateView(event.fields.date), time: event.fields.time,
                   people: (event.fields.people ?? []).compactMap { site.person($0) }.map { Link($0.fields.name, url: url(path, $0.page)) },
-                  quotes: withQuotes ? (site.quotesByEvent[event.id] ?? []).map { quoteCard($0, from: path) } : [])
+                  quotes: withQuotes ? (site.quotesByEvent[event.id] ?? []).map { quoteCard($0, from: path) } : [],
+                  photo: eventPhoto(event.fields.image, from: path))
     }
 
     private func personCard(_ person: Person, from path: String) -> PersonCard {
         PersonCard(name: person.fields.name, url: url(path, person.page), role: person.fields.role, summary: person.fields.summary,
-                   kindLabel: kindLabel(person.fields.kind), quoteCount: site.quotesBySpeaker[person.id]?.count ?? 0)
+                   kindLabel: kindLabel(person.fields.kind), quoteCount: site.quotesBySpeaker[person.id]?.count ?? 0,
+                   portrait: portrait(person.fields.image, from: path))
+    }
+
+    /// The entry whose picture a page without an image of its own previews with: a quote's event, else its speaker.
+    private func socialEntry(of path: String) -> Entry? {
+        guard case .quote(let quote)? = site.entriesByPage[path]?.fields else { return nil }
+        let candidates = [quote.event.flatMap { site.event($0)?.entry }, site.person(quote.speaker)?.entry].compactMap { $0 }
+        return candidates.first { !imageIDs(of: $0).isEmpty }
     }
 
     /// The overview's positions: per topic, each speaker's latest quote filed under it; the most voices first.
@@ -462,8 +482,8 @@ struct PageRenderer: Sendable {
         (site.mentions[path] ?? []).map { entry in Link(shortened(title(of: entry)), url: url(path, entry.page)) }
     }
 
-    private func markdown(_ entry: Entry) -> HTML {
-        HTML(renderedMarkdown: entry.body.html)
+    private func markdown(_ entry: Entry, _ path: String) -> HTML {
+        bodyHTML(entry, from: path)
     }
 
     private func url(_ from: String, _ to: String) -> String {

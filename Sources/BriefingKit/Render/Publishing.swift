@@ -5,6 +5,7 @@ import Templates
 /// the whole graph as data.json, and the search index.
 struct Publishing: Sendable {
     let site: Site
+    var images = ImageLibrary()
 
     private var baseURL: String { site.config.baseURL ?? "/" }
 
@@ -12,15 +13,19 @@ struct Publishing: Sendable {
 
     // MARK: - Sitemap and robots.txt
 
-    /// Every page but the 404 page, by absolute URL.
-    func sitemap(pages: [String]) -> OutputFile {
+    /// Every page but the 404 page, by absolute URL, with the images each shows large (`images(page)`, absolute URLs).
+    func sitemap(pages: [String], images: (String) -> [String] = { _ in [] }) -> OutputFile {
         let lastModified = Dictionary(allEntries.compactMap { entry in
             entry.editorial.updated.flatMap { $0.isFullDate ? (entry.page, $0.description) : nil }
         }, uniquingKeysWith: { a, _ in a })
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""
+            + (self.images.images.isEmpty ? "" : " xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\"") + ">\n"
         for page in pages.sorted() where page != SitePaths.notFound {
             xml += "<url><loc>\(xmlEscape(absolute(page)))</loc>"
             if let date = lastModified[page] { xml += "<lastmod>\(date)</lastmod>" }
+            for image in self.images.images.isEmpty ? [] : images(page) {
+                xml += "<image:image><image:loc>\(xmlEscape(image))</image:loc></image:image>"
+            }
             xml += "</url>\n"
         }
         xml += "</urlset>\n"
@@ -88,7 +93,7 @@ struct Publishing: Sendable {
         """
         for item in items {
             let url = absolute(item.entry.page)
-            var content = item.entry.body.html
+            var content = feedHTML(item.entry)
             for correction in item.entry.editorial.corrections ?? [] {
                 content += "<p><strong>Correction, \(HTML.escape(correction.date.display)):</strong> \(HTML.escape(correction.note))</p>\n"
             }
@@ -111,6 +116,26 @@ struct Publishing: Sendable {
         return OutputFile(path: "feed.xml", contents: Data(xml.utf8))
     }
 
+    /// An entry's body for the feed: each figure as a plain image at its absolute URL, with its credit, since feed readers
+    /// show neither `<picture>` nor the site's styles reliably.
+    private func feedHTML(_ entry: Entry) -> String {
+        var html = entry.body.html
+        for (index, figure) in entry.body.figures.enumerated() {
+            let name = (figure.destination.split(separator: "#").first.map(String.init) ?? "") as NSString
+            let id = (name.lastPathComponent as NSString).deletingPathExtension
+            var replacement = ""
+            if let image = images.images[id], let variant = image.widths(.jpeg).last(where: { $0.width <= 960 }) ?? image.widths(.jpeg).first {
+                let fields = image.image.fields
+                let alt = figure.alt.isEmpty ? fields.alt : figure.alt
+                let caption = [figure.caption.isEmpty ? fields.caption : figure.caption, fields.credit].compactMap { $0 }.joined(separator: " ")
+                replacement = "<figure><img src=\"\(HTML.escape(absolute(image.outputPath(variant))))\" width=\"\(variant.width)\" "
+                    + "height=\"\(variant.height)\" alt=\"\(HTML.escape(alt))\"><figcaption>\(HTML.escape(caption))</figcaption></figure>"
+            }
+            html = html.replacingOccurrences(of: figurePlaceholder(index), with: replacement)
+        }
+        return html
+    }
+
     private func timestamp(_ date: PartialDate) -> String {
         PartialDate(year: date.year, month: date.month ?? 1, day: date.day ?? 1).description + "T00:00:00Z"
     }
@@ -126,7 +151,7 @@ struct Publishing: Sendable {
                 "id": .string(person.id), "url": .string(absolute(person.page)), "name": .string(person.fields.name),
                 "role": .string(person.fields.role), "kind": .string((person.fields.kind ?? .person).rawValue),
                 "country": .string(person.fields.country), "aliases": .strings(person.fields.aliases ?? []),
-                "summary": .string(person.fields.summary),
+                "summary": .string(person.fields.summary), "image": .string(person.fields.image),
                 "quotes": ids(site.quotesBySpeaker[person.id]), "events": ids(site.eventsByPerson[person.id]),
             ])
         }
@@ -144,7 +169,7 @@ struct Publishing: Sendable {
                 "date": date(event.fields.date), "time": .string(event.fields.time),
                 "people": .strings(event.fields.people ?? []), "sources": .strings(event.fields.sources ?? []),
                 "topics": .strings(event.fields.topics ?? []), "quotes": ids(site.quotesByEvent[event.id]),
-                "updated": date(event.entry.editorial.updated),
+                "updated": date(event.entry.editorial.updated), "image": .string(event.fields.image),
             ])
         }
         let sources = site.sources.map { source in
@@ -152,6 +177,7 @@ struct Publishing: Sendable {
                 "id": .string(source.id), "url": .string(absolute(source.page)), "title": .string(source.fields.title),
                 "publisher": .string(source.fields.publisher), "link": .string(source.fields.url), "date": date(source.fields.date),
                 "quotes": ids(site.quotesBySource[source.id]), "events": ids(site.eventsBySource[source.id]),
+                "image": .string(source.fields.image),
             ])
         }
         let topics = site.topics.map { topic in
@@ -161,14 +187,30 @@ struct Publishing: Sendable {
                 "quotes": ids(site.quotesByTopic[topic.id]), "events": ids(site.eventsByTopic[topic.id]),
             ])
         }
+        let imageList = images.images.keys.sorted().map { id -> JSON in
+            let image = images.images[id]!
+            let fields = image.image.fields
+            let variants = image.processed.variants.sorted { ($0.name, $0.format.rawValue) < ($1.name, $1.format.rawValue) }
+            return JSON.object([
+                "id": .string(id), "width": .int(image.processed.width), "height": .int(image.processed.height),
+                "alt": .string(fields.alt), "caption": .string(fields.caption), "credit": .string(fields.credit),
+                "creator": .string(fields.creator), "copyright": .string(fields.copyright), "license": .string(fields.license),
+                "license_url": .string(fields.licenseURL), "acquire_license_url": .string(fields.acquireLicenseURL),
+                "date": date(fields.date),
+                "variants": .array(variants.map { variant in
+                    .object(["url": .string(absolute(image.outputPath(variant))), "name": .string(variant.name),
+                             "type": .string(variant.format.mediaType), "width": .int(variant.width), "height": .int(variant.height)])
+                }),
+            ])
+        }
         let document = JSON.object([
             "site": .object([
                 "title": .string(site.config.title), "description": .string(site.config.description),
                 "language": .string(site.config.language ?? "en"), "base_url": .string(site.config.baseURL),
-                "as_of": date(site.config.asOf),
+                "as_of": date(site.config.asOf), "image": .string(site.config.image),
             ]),
             "people": .array(people), "quotes": .array(quotes), "events": .array(events),
-            "sources": .array(sources), "topics": .array(topics),
+            "sources": .array(sources), "topics": .array(topics), "images": .array(imageList),
         ])
         return OutputFile(path: "data.json", contents: Data(document.serializedUTF8() + [UInt8(ascii: "\n")]))
     }

@@ -9,6 +9,8 @@ struct EntryChecks: Sendable {
     let declaredTopics: Set<String>
     /// Every published entry by its output page, for the headings a link's `#anchor` may name.
     let entriesByPage: [String: Entry]
+    /// The images of `media/`, which `image:` fields and figures name.
+    var media = MediaLibrary()
 
     func problems(of entry: Entry) -> [Diagnostic] {
         var problems: [Diagnostic] = []
@@ -35,8 +37,32 @@ struct EntryChecks: Sendable {
         default:
             break
         }
+        if let id = entry.imageID, let problem = imageProblem(id, field: "image") {
+            problems.append(Diagnostic(entry.lines.location("image"), problem))
+        }
         links(of: entry, into: &problems)
         return problems
+    }
+
+    /// What is wrong with showing image `id` (named in `field`): none there, or still a draft; nil if nothing. An image
+    /// whose file has a problem of its own is not reported again.
+    func imageProblem(_ id: String, field: String) -> String? {
+        guard media.ids.contains(id) else {
+            return "unknown image '\(id)' in '\(field)'\(didYouMean(id, in: media.ids)): no file media/\(id)\(ImageFormat.extensionList)"
+        }
+        if let image = media.images[id], image.isDraft {
+            return "image '\(id)' is a draft: its sidecar \(image.sidecarPath) still holds '\(NewImage.placeholder)'; write its alt, credit and license first"
+        }
+        return nil
+    }
+
+    /// The images `entry` shows: its `image:` and its figures.
+    func imagesShown(by entry: Entry) -> [String] {
+        var ids = entry.imageID.map { [$0] } ?? []
+        for (link, target) in zip(entry.body.links, entry.linkTargets) {
+            if case .image(let id) = target, link.isFigure { ids.append(id) }
+        }
+        return ids
     }
 
     /// Whether a topic named in a `topics:` list is a topic of the site: a valid id, not a draft, and declared by a
@@ -92,6 +118,16 @@ struct EntryChecks: Sendable {
                 problems.append(Diagnostic(location, "link '\(destination)' is not to a content file: link to the Markdown file, e.g. '../people/vladimir-putin.md', or to a full http(s) URL"))
             case .unsafe(let scheme):
                 problems.append(Diagnostic(location, "unsafe link scheme '\(scheme):' in '\(link.destination)': only http, https and mailto links are allowed"))
+            case .image(let id):
+                if !link.isImage {
+                    problems.append(Diagnostic(location, "link to the image file '\(link.destination)': show the image with "
+                        + "'![description](\(link.destination))' in a paragraph of its own"))
+                } else if !link.isFigure {
+                    problems.append(Diagnostic(location, "image inside a line of text: put '![…](\(link.destination))' in a paragraph of its own, "
+                        + "where it is shown as a figure with its credit"))
+                } else if let problem = imageProblem(id, field: "![…](\(link.destination))") {
+                    problems.append(Diagnostic(location, problem))
+                }
             }
         }
     }

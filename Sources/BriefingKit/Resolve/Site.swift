@@ -58,6 +58,10 @@ public struct Site: Sendable {
     public var eventsByTopic: [String: [Event]]
     /// Output page to the entries whose Markdown links to it.
     public var mentions: [String: [Entry]]
+    /// Every image of `media/` that passed its checks, by id.
+    public var images: [String: MediaImage] = [:]
+    /// The ids of the images the site shows (published entries' `image:` fields and figures, site.yaml's `image`), sorted.
+    public var usedImages: [String] = []
 
     public func person(_ id: String) -> Person? { peopleByID[id] }
     public func event(_ id: String) -> Event? { eventsByID[id] }
@@ -95,7 +99,7 @@ enum SiteOrder {
 enum SiteResolver {
     /// `drafts` are files left out of this build: a published entry may not point at one.
     static func resolve(config: SiteConfig, configPath: String, entries: [Entry], resolver: LinkResolver,
-                        drafts: Set<String> = []) -> Result<Site, BuildFailure> {
+                        drafts: Set<String> = [], media: MediaLibrary = MediaLibrary()) -> Result<Site, BuildFailure> {
         var problems: [Diagnostic] = []
         var overview: Item<OverviewFields>?
         var people: [Person] = [], quotes: [Quote] = [], events: [Event] = []
@@ -124,8 +128,10 @@ enum SiteResolver {
         let entriesByPage = Dictionary(entries.map { ($0.page, $0) }, uniquingKeysWith: { a, _ in a })
 
         // Every entry's references and links, each entry on its own (the editor checks a draft the same way).
-        let checks = EntryChecks(resolver: resolver, drafts: drafts, declaredTopics: Set(topicFiles.map(\.id)), entriesByPage: entriesByPage)
+        let checks = EntryChecks(resolver: resolver, drafts: drafts, declaredTopics: Set(topicFiles.map(\.id)), entriesByPage: entriesByPage,
+                                 media: media)
         for entry in entries { problems += checks.problems(of: entry) }
+        if let id = config.image, let problem = checks.imageProblem(id, field: "image") { problems.append(Diagnostic(SourceLocation(path: configPath), problem)) }
 
         // Topics: defined by use; once any topic has a description file, every topic needs one (catches typos).
         var topicsByID = Dictionary(topicFiles.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -183,6 +189,9 @@ enum SiteResolver {
         site.sourcesByID = sourcesByID
         site.topicsByID = Dictionary(topics.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         site.entriesByPage = entriesByPage
+        site.images = media.images
+        let shown = ([config.image].compactMap { $0 } + entries.flatMap { checks.imagesShown(by: $0) }).filter { media.images[$0] != nil }
+        site.usedImages = Set(shown).sorted()
         return .success(site)
     }
 

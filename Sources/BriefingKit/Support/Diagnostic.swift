@@ -20,14 +20,21 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     }
 }
 
-/// One problem found in the content, printed as `path:line:col: error: message`.
+/// One problem found in the content, printed as `path:line:col: error: message` (or `warning:`).
 public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertible, Error {
+    /// An error stops the build; a warning (`briefing check` only) does not.
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning
+    }
+
     public var location: SourceLocation
     public var message: String
+    public var severity: Severity
 
-    public init(_ location: SourceLocation, _ message: String) {
+    public init(_ location: SourceLocation, _ message: String, severity: Severity = .error) {
         self.location = location
         self.message = Diagnostic.visible(message)
+        self.severity = severity
     }
 
     /// Messages quote what editors wrote; a control character or line break in it would be invisible, break the
@@ -50,7 +57,7 @@ public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertibl
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
-    public var description: String { "\(location): error: \(message)" }
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
 
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
         (a.location, a.message) < (b.location, b.message)

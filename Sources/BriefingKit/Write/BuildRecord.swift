@@ -39,6 +39,7 @@ struct BuildRecord: Sendable, Hashable {
     static func stamp(for options: BuildOptions, content: [(path: String, identity: String)]? = nil) -> String {
         var digest = "options \(options.contentFolder.path) \(options.assetsFolder.path) \(options.includeDrafts) "
             + "\(options.baseURL ?? "-") \(options.fingerprintAssets) \(options.notFoundRoot ?? "-") \(options.precompress.map(String.init) ?? "-")\n"
+            + "images \(options.images.settings.outputDescription) \(options.images.cacheFolder?.path ?? "-")\n"
         digest += "generator " + fileIdentity(Bundle.main.executablePath ?? CommandLine.arguments[0]) + "\n"
         for (path, identity) in content ?? identities(in: options.contentFolder) {
             digest += path + " " + identity + "\n"

@@ -46,8 +46,10 @@ enum OutputWriter {
     /// The site is assembled in `staging` (made here if nil) and swapped in whole.
     /// With `record.precompression` set, each text file gets its compressed copies beside it (`Precompression`); those of
     /// a file whose bytes did not change are linked from the old site when it was compressed with the same settings.
+    /// `linking`: files that are already made (image variants in their cache), hard-linked into the site (copied where
+    /// the file system cannot link); their names change with their bytes, so one already in the old site is unchanged.
     static func write(paths: [String], to output: URL, record: BuildRecord, protecting protected: [URL], staging: StagingFolder?,
-                      contents: @Sendable (Int) -> Data) throws(OutputError) -> WriteReport {
+                      linking: [(path: String, source: String)] = [], contents: @Sendable (Int) -> Data) throws(OutputError) -> WriteReport {
         let fileManager = FileManager.default
         let output = output.standardizedFileURL
         do {
@@ -95,6 +97,13 @@ enum OutputWriter {
                 }
                 return outcome
             }
+            let linked = linking.concurrentMap { file -> Bool in
+                staging.makeFolder(OutputWriter.folder(of: file.path)) && place(file.source, at: stagingPath + file.path)
+            }
+            if let failed = zip(linking, linked).first(where: { !$0.1 })?.0 {
+                throw OutputError("cannot link \(failed.source) into \(staging.url.appendingPathComponent(failed.path).path): "
+                    + "delete the image cache folder and build again")
+            }
             staging.stopMakingFolders()
             for (path, outcome) in zip(paths, outcomes) {
                 guard let outcome else { throw OutputError("cannot write \(staging.url.appendingPathComponent(path).path)") }
@@ -109,7 +118,7 @@ enum OutputWriter {
                 report.compressedReused += outcome.reusedVariants.count
                 variantPaths += (outcome.writtenVariants + outcome.reusedVariants).map { path + $0 }
             }
-            staging.removeFolders(except: pageFolders)
+            staging.removeFolders(except: pageFolders + linking.map { OutputWriter.folder(of: $0.path) })
             var record = record
             record.files += variantPaths.count
             // A plain write like every page's: Foundation's `createFile` syncs the file to the disk, which waited half
@@ -125,10 +134,20 @@ enum OutputWriter {
             throw OutputError("cannot write the site: \(error.localizedDescription)")
         }
 
+        // A linked file is named after its bytes: one the old site has is unchanged.
+        let oldPaths = fileManager.fileExists(atPath: output.path) ? Set(ContentLoader.listFiles(in: output)) : []
+        for file in linking {
+            if oldPaths.contains(file.path) {
+                report.unchanged += 1
+            } else {
+                report.written += 1
+                report.changedPaths.append(file.path)
+            }
+        }
         report.changedPaths.sort()
         if fileManager.fileExists(atPath: output.path) {
-            let newPaths = Set(paths + variantPaths)
-            let removedPaths = ContentLoader.listFiles(in: output).filter { !newPaths.contains($0) }
+            let newPaths = Set(paths + variantPaths + linking.map(\.path))
+            let removedPaths = oldPaths.filter { !newPaths.contains($0) }.sorted()
             report.removed = removedPaths.count
             report.changedPaths = (report.changedPaths + removedPaths).sorted()
             // One atomic exchange: at every instant the output path names a whole site, old or new.
@@ -203,6 +222,12 @@ enum OutputWriter {
         }
         report.changedPaths.sort()
         return report
+    }
+
+    /// Hard-links the made file at `source` to `target`, or copies it where they are on different file systems.
+    static func place(_ source: String, at target: String) -> Bool {
+        if link(source, target) == 0 { return true }
+        return (try? FileManager.default.copyItem(atPath: source, toPath: target)) != nil
     }
 
     /// `people/x` for `people/x/index.html`, `` for `a`. Not `NSString.deletingLastPathComponent`: swift-corelibs-foundation
