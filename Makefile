@@ -23,11 +23,11 @@ deps:
 	@if ! pkg-config --exists libcmark-gfm jemalloc zlib libbrotlienc vips 2>/dev/null || [ ! -f /usr/include/cmark-gfm-core-extensions.h ] \
 		|| ! command -v vips >/dev/null; then \
 		echo "Installing $(APT_PACKAGES)"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $(APT_PACKAGES); \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $(APT_PACKAGES); \
 	fi
 	@# The output-safety tests generate their corpora with scripts/bench/generate.py.
 	@command -v python3 >/dev/null || { echo "Installing python3"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3; }
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3; }
 
 build: deps
 	$(SWIFT_BUILD) $(RELEASE_FLAGS)
@@ -92,12 +92,12 @@ browser-deps:
 	command -v exiftool >/dev/null || missing="$$missing libimage-exiftool-perl"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
 	fi
 	@# Debian's own python3 makes virtual environments only with python3-venv installed.
 	@$(VENV)/bin/python -c '' 2>/dev/null || { rm -rf $(VENV); python3 -m venv $(VENV) 2>/dev/null; } || { \
 		rm -rf $(VENV); echo "Installing python3-venv"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3-venv && python3 -m venv $(VENV); }
 	@missing=""; \
 	for requirement in $(BROWSER_PIP); do \
 		module=$$(echo "$${requirement%%==*}" | tr - _); \
@@ -152,7 +152,7 @@ bench-deps:
 	command -v exiftool >/dev/null || missing="$$missing libimage-exiftool-perl"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
 	fi
 
 bench: build bench-deps

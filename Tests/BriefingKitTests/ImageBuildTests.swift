@@ -180,6 +180,10 @@ import Testing
         #expect(SiteBuilder.check(site.options).map(\.description) == [
             "content/media/spare.jpg:1:1: warning: image not shown on any published page: use it with 'image: spare' or '![…](../media/spare.jpg)', or remove it and its sidecar",
         ])
+        let json = try #require(JSONSerialization.jsonObject(with: Data(Diagnostic.jsonReport(SiteBuilder.check(site.options)).utf8)) as? [String: Any])
+        #expect(json["errors"] as? Int == 0)
+        #expect(json["warnings"] as? Int == 1)
+        #expect((json["diagnostics"] as? [[String: Any]])?.first?["severity"] as? String == "warning")
         // A warning does not stop a build.
         try site.build()
     }

@@ -206,8 +206,9 @@ import FoundationXML
         #expect(checked.count == 2)
         #expect(site.snapshot().isEmpty)
         let json = try #require(JSONSerialization.jsonObject(with: Data(Diagnostic.jsonReport(SiteBuilder.check(site.options)).utf8)) as? [String: Any])
-        #expect(json["count"] as? Int == 2)
-        let first = try #require((json["errors"] as? [[String: Any]])?.first)
+        #expect(json["errors"] as? Int == 2)
+        #expect(json["warnings"] as? Int == 0)
+        let first = try #require((json["diagnostics"] as? [[String: Any]])?.first)
         #expect(first["file"] as? String == "content/people/no-role.md")
         #expect(first["line"] as? Int == 1)
     }

@@ -142,7 +142,8 @@ def test_files_for_hosts_are_not_served(hosted):
 # MARK: - Precompressed copies
 
 
-@pytest.mark.parametrize("accept, encoding", [("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br", "br")])
+@pytest.mark.parametrize("accept, encoding", [("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br", "br"),
+                                                     ("br;q=0, gzip", "gzip"), ("gzip, br; q=0.0", "gzip")])
 def test_precompressed_copies_are_sent_to_browsers_that_accept_them(hosted, accept, encoding):
     """Each file with a .br or .gz copy: that copy, with its own encoding, the plain file's type, and Vary; the bytes
     decompress to the plain file. A file without one is sent plain."""

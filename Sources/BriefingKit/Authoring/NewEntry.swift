@@ -118,16 +118,3 @@ public enum NewEntry {
         }
     }
 }
-
-extension Diagnostic {
-    /// Diagnostics as JSON for editors' tools and CI annotations.
-    public static func jsonReport(_ diagnostics: [Diagnostic]) -> String {
-        let items = diagnostics.map { diagnostic in
-            JSON.object([
-                "file": .string(diagnostic.location.path), "line": .int(diagnostic.location.line),
-                "column": .int(diagnostic.location.column), "severity": .string(diagnostic.severity.rawValue), "message": .string(diagnostic.message),
-            ])
-        }
-        return JSON.object(["errors": .array(items), "count": .int(diagnostics.count)]).serialized()
-    }
-}

@@ -69,10 +69,13 @@ struct HostFiles: Sendable {
         RewriteRule ^ - [R=404,L]
 
         # Compressed copies (briefing build --precompress): brotli to browsers that accept it, else gzip, else the file.
+        # "br;q=0" refuses brotli: it names the coding only to say no.
         RewriteCond %{HTTP:Accept-Encoding} \\bbr\\b
+        RewriteCond %{HTTP:Accept-Encoding} !\\bbr\\s*;\\s*q=0(\\.0*)?\\s*(,|$)
         RewriteCond %{REQUEST_FILENAME}.br -f
         RewriteRule ^(.+)$ $1.br [L]
         RewriteCond %{HTTP:Accept-Encoding} \\bgzip\\b
+        RewriteCond %{HTTP:Accept-Encoding} !\\bgzip\\s*;\\s*q=0(\\.0*)?\\s*(,|$)
         RewriteCond %{REQUEST_FILENAME}.gz -f
         RewriteRule ^(.+)$ $1.gz [L]
         <FilesMatch "\\.(html|css|js|json|xml|txt|svg)(\\.br|\\.gz)?$">

@@ -120,3 +120,20 @@ func editDistance(_ a: String, _ b: String) -> Int {
     }
     return previous[b.count]
 }
+
+extension Diagnostic {
+    /// Diagnostics as JSON for editors' tools and CI annotations: every problem in `diagnostics`, each with its
+    /// severity, and how many of them are errors (which fail a build) and how many warnings.
+    public static func jsonReport(_ diagnostics: [Diagnostic]) -> String {
+        let items = diagnostics.map { diagnostic in
+            JSON.object([
+                "file": .string(diagnostic.location.path), "line": .int(diagnostic.location.line),
+                "column": .int(diagnostic.location.column), "severity": .string(diagnostic.severity.rawValue), "message": .string(diagnostic.message),
+            ])
+        }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        return JSON.object([
+            "diagnostics": .array(items), "errors": .int(errors), "warnings": .int(diagnostics.count - errors),
+        ]).serialized()
+    }
+}
