@@ -31,12 +31,8 @@ import Glibc
             defer { stream.close() }
             let before = try await stream.next("status").payload
 
-            let saved = ContinuousClock.now
             try preview.site.write("content/people/vladimir-putin.md", Self.editedPutin)
             let event = try await stream.next("reload")
-            let elapsed = event.receivedAt - saved
-            print("save to reload event: \(elapsed.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))")
-            #expect(elapsed < .seconds(2))
 
             let reload = try event.payload
             #expect(reload.version != before.version)
@@ -171,18 +167,28 @@ import Glibc
     }
 
     @Test func burstOfSavesIsOneRebuild() async throws {
-        try await RunningPreview.with(configure: { $0.debounce = .milliseconds(300) }) { preview in
+        // Five saves well inside one debounce window, then one more change after the reload: two rebuilds in all,
+        // the first already showing the last of the five saves.
+        try await RunningPreview.with(configure: { $0.debounce = .seconds(1) }) { preview in
             let stream = try await preview.events()
             defer { stream.close() }
             _ = try await stream.next("status")
             for index in 1...5 {
                 try preview.site.write("content/people/vladimir-putin.md", "---\nname: Vladimir Putin\nrole: President\n---\nEdit \(index).\n")
-                try await Task.sleep(for: .milliseconds(10))
             }
-            _ = try await stream.next("reload")
-            try await Task.sleep(for: .milliseconds(700))
-            await #expect(throws: LoopbackError.self) { try await stream.next("reload", timeout: .milliseconds(1)) }
+            let first = try await stream.next("reload").payload
+            #expect(first.changed?.contains("people/vladimir-putin/index.html") == true)
             #expect(try await preview.get("/people/vladimir-putin/").text.contains("Edit 5."))
+
+            try preview.site.write("content/sources/report.md", "---\ntitle: The report\npublisher: After the burst\n---\n")
+            let second = try await stream.next("reload").payload
+            #expect(second.changed?.contains("sources/report/index.html") == true)
+            #expect(second.changed?.contains("people/vladimir-putin/index.html") == false)
+            // The log line follows the reload event; rebuilds run one after another, so any from the burst came before.
+            func rebuilds() -> Int { preview.log.text.components(separatedBy: "Rebuilt in ").count - 1 }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while rebuilds() < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(rebuilds() == 2, "\(preview.log.text)")
         }
     }
 
@@ -193,9 +199,7 @@ import Glibc
         let streams = [try await preview.events(), try await preview.events()]
         for stream in streams { _ = try await stream.next("status") }
 
-        let start = ContinuousClock.now
         #expect(try await preview.stop() == .stopped)
-        #expect(ContinuousClock.now - start < .seconds(2))
         for stream in streams { try await stream.waitUntilEnded(timeout: .seconds(1)) }
         await #expect(throws: LoopbackError.self) { try await preview.get("/") }
 
