@@ -462,7 +462,7 @@ enum EditorPages {
                 """)
         case .focus:
             return labelled(descriptor, type: "focus", problems: problems, control: """
-                <input type="text" id="\(id)" name="\(key)" value="\(text)" autocomplete="off" spellcheck="false" inputmode="decimal" \
+                <input type="text" id="\(id)" name="\(key)" value="\(text)" autocomplete="off" spellcheck="false" \
                 placeholder="0.5, 0.5" data-focus-input="true" aria-describedby="\(described)"\(invalid(problems))>
                 """)
         case .text, .url, .number:
