@@ -246,8 +246,9 @@ enum EditorPages {
             : "<p class=\"file\"><code>content/\(file.relativePath)</code>\(pagePath)</p>\n"
         if case .image(let id) = file {
             let image: HTML = state.pickers.image(id).map { " · the image: <code>content/\($0.path)</code>" } ?? .empty
-            location = "<p class=\"file\">The sidecar <code>content/\(file.relativePath)</code>\(image)</p>\n\(picturePanel(id, state: state))"
+            location = "<p class=\"file\">The sidecar <code>content/\(file.relativePath)</code>\(image)</p>\n"
         }
+        let picture: HTML = file.id.flatMap { id in file.kind == nil ? picturePanel(id, state: state) : nil } ?? .empty
 
         var fields: [HTML] = []
         if state.isNew { fields.append(idField(state)) }
@@ -266,7 +267,7 @@ enum EditorPages {
             : "<p class=\"delete\"><a href=\"\(EditorRoutes.delete(file))\">Delete this \(file.kind.map(singular) ?? "image")…</a></p>\n"
         return layout(heading, main: """
             <h1>\(heading)</h1>
-            \(location)\(notice(state))\(conflict(state))\(summary(state))<form method="post" action="\(action)" class="entry-form" novalidate \
+            \(location)\(notice(state))\(conflict(state))\(summary(state))\(picture)<form method="post" action="\(action)" class="entry-form" novalidate \
             data-file="\(state.isNew ? "" : file.relativePath)" data-digest="\(state.digest)" data-new="\(state.isNew ? "true" : "false")">
             <input type="hidden" name="token" value="\(state.token)">
             <input type="hidden" name="digest" value="\(state.digest)">
