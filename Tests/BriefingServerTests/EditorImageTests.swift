@@ -7,8 +7,9 @@ import Glibc
 import Testing
 
 /// The editor's images over HTTP: sidecar forms that save what they show and nothing else, uploads checked as the build
-/// checks images, the pickers, deleting, and every hostile request changing no file.
-@Suite struct EditorImageTests {
+/// checks images, the pickers, deleting, and every hostile request changing no file. One test at a time: each starts a
+/// preview that processes photographs in worker processes (`make swift-test` runs the suite apart from the others too).
+@Suite(.serialized) struct EditorImageTests {
     // MARK: - Fixtures
 
     /// Sidecars as editors write them: every field, the placeholders `briefing new image` writes (comments and all),
