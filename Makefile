@@ -38,13 +38,15 @@ site: build
 
 test: deps swift-test fuzz-replay browser-test bench-smoke
 
-# In three runs: the pathological-Markdown tests keep both cores busy up to their deadline, and the preview server's
-# tests wait for events with deadlines of their own, so neither shares the machine with the other or with the rest.
+# In four runs: the pathological-Markdown tests keep both cores busy up to their deadline, and the preview server's
+# tests wait for events with deadlines of their own, so neither shares the machine with the other or with the rest;
+# the editor's image tests process photographs in worker processes, so they run apart from the server's other tests.
 swift-test: deps
 	$(SWIFT_BUILD) --build-tests
 	$(SWIFT) test --skip-build --filter BriefingKitTests --skip PathologicalMarkdownTests
 	$(SWIFT) test --skip-build --filter PathologicalMarkdownTests
-	$(SWIFT) test --skip-build --filter BriefingServerTests
+	$(SWIFT) test --skip-build --filter BriefingServerTests --skip EditorImageTests
+	$(SWIFT) test --skip-build --filter EditorImageTests
 
 clean:
 	rm -rf .build .build-fuzz public

@@ -279,10 +279,11 @@ public enum SiteBuilder {
             ("data.json", publishing.data), ("feed.xml", publishing.feed), ("robots.txt", publishing.robots),
             ("sitemap.xml", { publishing.sitemap(pages: pagePaths, images: renderer.imagesShown(on:)) }),
         ]
-        let served = published.map(\.path) + assets.map(\.path) + pagePaths
+        let variants = images.files
+        // The image variants are linked from the cache, not made here, but hosts serve them too (and cache them for a year).
+        let served = published.map(\.path) + assets.map(\.path) + pagePaths + variants.map(\.path)
         let made = published + HostFiles(baseURL: site.config.baseURL).files(paths: served)
         let paths = made.map(\.path) + assets.map(\.path) + pagePaths
-        let variants = images.files
         let precompress = options.precompress ?? site.config.precompress ?? false
         let record = BuildRecord(stamp: stamp, entries: site.people.count + site.quotes.count + site.events.count + site.sources.count + site.pages.count,
                                  pages: jobs.count, files: paths.count + variants.count, precompression: precompress ? Precompression.settings : nil)

@@ -140,6 +140,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
                  errors: ["content/persons/a.md:1:1: error: unexpected folder 'persons': content folders are people, quotes, timeline, sources, pages, topics, media"]),
         BadInput(name: "page id taken by a section", files: ["pages/people.md": "---\ntitle: People\n---\n"],
                  errors: ["content/pages/people.md:1:1: error: page id 'people' is taken by the site's own /people/ section: rename the file"]),
+        BadInput(name: "page id taken by the images' folder", files: ["pages/media.md": "---\ntitle: Media\n---\n"],
+                 errors: ["content/pages/media.md:1:1: error: page id 'media' is taken by the site's /media/ folder of images: rename the file"]),
         BadInput(name: "missing site.yaml", removed: ["site.yaml"],
                  errors: ["content/site.yaml:1:1: error: missing site.yaml: every briefing needs one, with at least 'title: …'"]),
         BadInput(name: "site.yaml with a wrong type", files: ["site.yaml": "title: T\nraw_html: maybe\n"],

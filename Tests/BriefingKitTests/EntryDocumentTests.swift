@@ -199,6 +199,59 @@ import Testing
         #expect(FieldSchema.fields(of: .event).first { $0.key == "people" }?.type == .references(.person))
     }
 
+    /// Sidecars as they are written: the example of docs/content.md, the one `briefing new image` writes, the browser
+    /// tests' photographs', one with comments and single quotes, one with CRLF line ends.
+    static let sidecars: [String] = [
+        """
+        alt: "An empty negotiating table with Turkish, Ukrainian and Russian flags"
+        credit: "Jane Doe/Example Agency"
+        license: "CC BY 4.0"
+        caption: "The table set in Istanbul's Dolmabahçe Palace."
+        creator: "Jane Doe"
+        copyright: "© 2025 Example Agency"
+        license_url: "https://creativecommons.org/licenses/by/4.0/"
+        acquire_license_url: "https://agency.example/licensing/12345"
+        date: "2025-05-15"
+        focus: "0.5, 0.35"
+
+        """,
+        NewImage.Planned(id: "talks", format: .jpeg).sidecar,
+        "alt: \"Ada Example at a lectern\"\ncredit: \"Test Photographer/Test Wire\"\nlicense: \"CC BY 4.0\"\nfocus: \"0.5, 0.3\"\n",
+        "# Licensed for this briefing only.\nalt: Putin at a lectern   # as seen on the agency's page\ncredit: 'Test Photographer/Test Wire'\nlicense: CC0\n\n",
+        "alt: \"A crowd\"\r\ncredit: \"A. N. Other\"\r\nlicense: \"CC0\"\r\n",
+    ]
+
+    @Test(arguments: sidecars.indices)
+    func everySidecarSavesUnchangedByteForByte(_ index: Int) throws {
+        let bytes = Array(Self.sidecars[index].utf8)
+        let file = try #require(EditedFile(relativePath: "media/talks.yaml"))
+        #expect(file == .image(id: "talks"))
+        #expect(file.fields.map(\.key) == ["alt", "credit", "license", "caption", "creator", "copyright", "license_url", "acquire_license_url",
+                                           "date", "focus"])
+        let document = try EntryDocument(file: file, bytes: bytes, displayPath: "content/media/talks.yaml")
+        #expect(document.unreadable == nil)
+        #expect(document.bytes(of: document.render(Self.unchangedDraft(document)).text) == bytes)
+    }
+
+    @Test func aSidecarsPlaceholdersFilledInChangeOnlyTheirLines() throws {
+        let document = try Self.open("media/talks.yaml", NewImage.Planned(id: "talks", format: .jpeg).sidecar)
+        var draft = Self.unchangedDraft(document)
+        draft.values["alt"] = .text("Two delegations at a long table")
+        draft.values["credit"] = .text("Jane Doe/Example Agency")
+        draft.values["license"] = .text("CC BY 4.0")
+        draft.values["focus"] = .text("0.4, 0.3")
+        let text = document.render(draft).text
+        #expect(text == NewImage.Planned(id: "talks", format: .jpeg).sidecar
+            .replacingOccurrences(of: "alt: \"(to be written)\"", with: "alt: \"Two delegations at a long table\"")
+            .replacingOccurrences(of: "credit: \"(to be written)\"", with: "credit: \"Jane Doe/Example Agency\"")
+            .replacingOccurrences(of: "license: \"(to be written)\"\n", with: "license: \"CC BY 4.0\"\nfocus: \"0.4, 0.3\"\n"))
+        let decoded = try FrontMatterParser.decodeFile(ImageFields.self, yaml: text, path: "content/media/talks.yaml").get()
+        #expect(decoded.fields.alt == "Two delegations at a long table")
+        #expect(decoded.fields.focus == "0.4, 0.3")
+        #expect(EditedFile(relativePath: "media/Talks.yaml") == nil)
+        #expect(EditedFile(kind: "image", id: "../site") == nil)
+    }
+
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),

@@ -76,6 +76,25 @@ import Testing
         #expect(size == (1200, 630))
     }
 
+    @Test func hostsCacheImageVariantsForAYearSinceTheirNamesCarryTheirDigest() throws {
+        let site = try Self.site()
+        defer { site.delete() }
+        try site.build()
+        let variants = try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("media").path)
+        #expect(!variants.isEmpty)
+        for name in variants {
+            #expect(name.wholeMatch(of: /(putin|table)\.[0-9a-f]{10}\.[a-z0-9-]+\.(webp|jpg)/) != nil, "\(name)")
+        }
+        let headers = try site.page("_headers")
+        #expect(headers.contains("/media/*\n  Cache-Control: public, max-age=31536000, immutable\n"))
+        #expect(!headers.contains("/media/*\n  Cache-Control: no-cache"))
+        let htaccess = try site.page(".htaccess")
+        #expect(htaccess.contains(#"<FilesMatch "\.[0-9a-f]{10}\.[a-z0-9-]+\.(webp|jpg|avif)$">"# + "\n    Header set Cache-Control \"public, max-age=31536000, immutable\""))
+        let pattern = try Regex(#"\.[0-9a-f]{10}\.[a-z0-9-]+\.(webp|jpg|avif)$"#)
+        #expect(variants.allSatisfy { $0.contains(pattern) })
+        #expect(!"style.1a2b3c4d5e.css".contains(pattern))
+    }
+
     @Test func aTextEditDoesNoImageWork() throws {
         let site = try Self.site()
         defer { site.delete() }

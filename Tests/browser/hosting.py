@@ -195,14 +195,27 @@ def host_ports():
 
 @pytest.fixture(scope="session")
 def hosted_builds(hosting_folder, host_ports):
-    """The shipped content built with --precompress once per base URL: placement → (folder, base URL)."""
+    """The shipped content, with one photograph as a person's portrait (so the servers also send image variants), built
+    with --precompress once per base URL: placement → (folder, base URL)."""
+    from test_images import photo
+
+    content = hosting_folder / "content"
+    shutil.copytree(REPOSITORY / "content", content)
+    (content / "media").mkdir()
+    work = hosting_folder / "photo-work"
+    work.mkdir()
+    photo(content / "media" / "putin-lectern.jpg", 800, 1000, 3, work)
+    (content / "media" / "putin-lectern.yaml").write_text(
+        'alt: "A man at a lectern (a test picture)"\ncredit: "Test Photographer/Test Wire"\nlicense: "CC BY 4.0"\n')
+    person = content / "people" / "vladimir-putin.md"
+    person.write_text(person.read_text().replace("---\n", "---\nimage: putin-lectern\n", 1))
     builds = {}
     for placement in PLACEMENTS:
         path = "/" if placement == "root" else SUB_PATH
         base_url = f"http://127.0.0.1:{host_ports[('nginx', placement)]}{path}"
         output = hosting_folder / "sites" / placement / "public"
         result = subprocess.run(
-            [str(briefing_binary()), "build", "--content", "content", "--assets", "templates/assets", "--output", str(output),
+            [str(briefing_binary()), "build", "--content", str(content), "--assets", "templates/assets", "--output", str(output),
              "--base-url", base_url, "--precompress"],
             cwd=REPOSITORY, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr

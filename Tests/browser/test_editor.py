@@ -136,6 +136,105 @@ def test_add_a_quote_by_picking_speaker_source_and_event(browser, preview):
     assert "Words invented for this test, not said by anyone." in quotes
 
 
+def add_photo(preview, work: Path, name: str = "Talks in Istanbul.jpg") -> Path:
+    """A photograph-like JPEG outside the content folder, as a photo desk would have it."""
+    from test_images import photo
+
+    work.mkdir(exist_ok=True)
+    path = work / name
+    photo(path, 1200, 900, 5, work)
+    return path
+
+
+def test_upload_a_photo_describe_it_and_pick_it_as_a_portrait(browser, preview, tmp_path, screenshots):
+    source = add_photo(preview, tmp_path / "desk")
+    open_page(browser, preview.editor)
+    browser.find_element(By.LINK_TEXT, "New image").click()
+    wait(browser).until(lambda driver: driver.find_element(By.TAG_NAME, "h1").text == "New image")
+    browser.find_element(By.ID, "f-file").send_keys(str(source))
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(browser).until(lambda driver: driver.find_element(By.TAG_NAME, "h1").text == "Image: talks-in-istanbul")
+    assert "Added the image with its sidecar" in browser.find_element(By.TAG_NAME, "main").text
+    media = preview.content / "media"
+    assert (media / "talks-in-istanbul.jpg").read_bytes() == source.read_bytes()
+    assert 'alt: "(to be written)"' in (media / "talks-in-istanbul.yaml").read_text()
+    checked(browser)
+
+    for field, value in [("f-alt", "Two delegations facing each other across a long table in a palace hall"),
+                         ("f-credit", "Test Photographer/Test Wire"), ("f-license", "CC BY 4.0")]:
+        element = browser.find_element(By.ID, field)
+        element.clear()
+        element.send_keys(value)
+    # A click on the picture's upper left quarter sets the focus point there.
+    picture = browser.find_element(By.ID, "focus-picture")
+    wait(browser).until(lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", picture))
+    browser.execute_script("arguments[0].scrollIntoView()", picture)
+    from selenium.webdriver.common.action_chains import ActionChains
+    size = picture.size
+    ActionChains(browser).move_to_element_with_offset(picture, -size["width"] // 4, -size["height"] // 4).click().perform()
+    focus = browser.find_element(By.ID, "f-focus").get_attribute("value")
+    x, y = (float(part) for part in focus.split(","))
+    assert 0.2 <= x <= 0.3 and 0.2 <= y <= 0.3, focus
+    # A point outside the picture is shown at its field before saving.
+    element = browser.find_element(By.ID, "f-focus")
+    element.clear()
+    element.send_keys("1.5, 0.2")
+    wait(browser).until(lambda driver: "is not a point" in driver.find_element(By.ID, "f-focus-problems").text)
+    element.clear()
+    element.send_keys(focus)
+    wait(browser).until(lambda driver: driver.find_element(By.ID, "f-focus-problems").text == "")
+    shoot(browser, screenshots, "editor-image")
+    browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+    wait(browser).until(lambda driver: "Saved." in driver.find_element(By.TAG_NAME, "main").text)
+    sidecar = (media / "talks-in-istanbul.yaml").read_text()
+    assert 'alt: "Two delegations facing each other across a long table in a palace hall"\n' in sidecar
+    assert 'credit: "Test Photographer/Test Wire"\nlicense: "CC BY 4.0"\nfocus: "' + focus + '"\n' in sidecar
+
+    # The portrait picked by what it shows, with its thumbnail in the list (once the preview has read the saved sidecar).
+    wait(browser, 60).until(lambda driver: "palace hall" in urllib.request.urlopen(preview.editor).read().decode())
+    open_page(browser, preview.editor + "person/vladimir-putin")
+    checked(browser)
+    field = browser.find_element(By.ID, "f-image")
+    field.send_keys("delegations")
+    listbox = browser.find_element(By.ID, field.get_attribute("aria-controls"))
+    wait(browser).until(lambda driver: listbox.is_displayed() and "palace hall" in listbox.text)
+    assert listbox.find_elements(By.CSS_SELECTOR, "[role=option] img[src$='/picture/talks-in-istanbul']")
+    # From the keyboard: down to the option, Enter.
+    field.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
+    assert field.get_attribute("value") == "talks-in-istanbul"
+    assert browser.find_element(By.ID, "f-image-chosen").text.endswith("· Test Photographer/Test Wire")
+    browser.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+    wait(browser).until(lambda driver: "Saved." in driver.find_element(By.TAG_NAME, "main").text)
+    assert "image: talks-in-istanbul\n" in (preview.content / "people" / "vladimir-putin.md").read_text()
+
+    # The person's page shows it, with its credit, once the preview has processed it.
+    page = text_of(browser, preview.url + "people/vladimir-putin/index.html", "Test Photographer/Test Wire", seconds=60)
+    assert "Test Photographer/Test Wire" in page
+    image = browser.find_element(By.CSS_SELECTOR, "main img[alt='Two delegations facing each other across a long table in a palace hall']")
+    wait(browser).until(lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+    assert re.search(r"media/talks-in-istanbul\.[0-9a-f]{10}\.", image.get_attribute("currentSrc"))
+
+    # The home lists it with its thumbnail, and finds it by what it shows.
+    open_page(browser, preview.editor)
+    search = browser.find_element(By.ID, "q")
+    search.send_keys("palace hall")
+    images = browser.find_element(By.ID, "kind-image")
+    assert images.find_element(By.CSS_SELECTOR, ".count").text == "1"
+    thumb = images.find_element(By.CSS_SELECTOR, "li:not([hidden]) img.thumb")
+    wait(browser).until(lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", thumb))
+
+
+def test_an_image_with_a_bad_file_is_refused_with_a_message(browser, preview, tmp_path):
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    open_page(browser, preview.editor + "new/image")
+    browser.find_element(By.ID, "f-file").send_keys(str(logo))
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(browser).until(lambda driver: "Not added" in driver.find_element(By.TAG_NAME, "main").text)
+    assert "logo.svg: an SVG image is refused (SVG can carry scripts): export it as PNG first" in browser.find_element(By.TAG_NAME, "main").text
+    assert not (preview.content / "media").exists() or not any((preview.content / "media").iterdir())
+
+
 def test_a_misspelt_date_shows_the_error_at_its_field(browser, preview):
     open_page(browser, preview.editor + "quote/putin-ready-for-serious-talks")
     checked(browser)
@@ -222,11 +321,29 @@ def shoot(browser, folder: Path, name: str):
         reset(browser)
 
 
+def with_an_image(preview, work: Path):
+    """Puts a photograph and its sidecar into the content folder, as `briefing new image` and a filled form leave them."""
+    media = preview.content / "media"
+    media.mkdir(exist_ok=True)
+    shutil.copy(add_photo(preview, work, "table.jpg"), media / "table.jpg")
+    (media / "table.yaml").write_text('alt: "An empty negotiating table"\ncredit: "Test Photographer/Test Wire"\nlicense: "CC BY 4.0"\n'
+                                      'caption: "The table set in Istanbul."\nfocus: "0.5, 0.4"\n')
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if "An empty negotiating table" in urllib.request.urlopen(preview.editor).read().decode():
+            return
+        time.sleep(0.2)
+    raise AssertionError("the image did not reach the editor's home")
+
+
+IMAGE_PAGES = [("image", "image/table"), ("new-image", "new/image"), ("image-delete", "image/table/delete")]
+
+
 def editor_pages(preview) -> dict[str, str]:
     """The editor's pages as served, by name, with a form that has problems and a conflict among them."""
     pages = {}
     for name, path in [("home", ""), ("quote", "quote/putin-ready-for-serious-talks"), ("new-event", "new/event"),
-                       ("site", "site"), ("person", "person/vladimir-putin"), ("delete", "source/istanbul-talks-report/delete")]:
+                       ("site", "site"), ("person", "person/vladimir-putin"), ("delete", "source/istanbul-talks-report/delete")] + IMAGE_PAGES:
         try:
             pages[name] = urllib.request.urlopen(preview.editor + path).read().decode()
         except urllib.error.HTTPError as error:
@@ -256,7 +373,9 @@ def test_editor_pages_are_valid_html(preview, tmp_path):
 
     folder = tmp_path / "pages"
     folder.mkdir()
+    with_an_image(preview, tmp_path / "desk")
     pages = editor_pages(preview)
+    assert "An empty negotiating table" in pages["image"] and "Insert an image" in pages["person"]
     assert "The file changed on disk" in pages["conflict"]
     assert "month 13 does not exist" in pages["problems"]
     for name, text in pages.items():
@@ -275,12 +394,14 @@ def audit(browser) -> list[dict]:
     return axe.run(options='{"iframes": false}')["violations"]
 
 
-def test_editor_pages_have_no_axe_violations_and_fit_a_phone(browser, preview, screenshots):
+def test_editor_pages_have_no_axe_violations_and_fit_a_phone(browser, preview, screenshots, tmp_path):
     problems = []
+    with_an_image(preview, tmp_path / "desk")
     for name, path in [("home", ""), ("quote", "quote/putin-ready-for-serious-talks"), ("new quote", "new/quote"),
-                       ("site", "site"), ("event", "event/putin-late-night-statement")]:
+                       ("site", "site"), ("event", "event/putin-late-night-statement"), ("image", "image/table"),
+                       ("new image", "new/image"), ("person", "person/vladimir-putin")]:
         open_page(browser, preview.editor + path)
-        if name != "home":
+        if name not in ("home", "new image"):
             checked(browser)
         for violation in audit(browser):
             problems.append(f"{name}: {violation['id']}: {violation['help']} at {[node['target'] for node in violation['nodes']][:3]}")
@@ -303,6 +424,13 @@ def test_editor_pages_have_no_axe_violations_and_fit_a_phone(browser, preview, s
         problems.append(f"form with a problem: {violation['id']}: {violation['help']}")
     browser.execute_script("document.getElementById('field-date').scrollIntoView()")
     shoot(browser, screenshots, "editor-quote-with-error")
+    # The image picker open, with its thumbnails.
+    open_page(browser, preview.editor + "person/vladimir-putin")
+    checked(browser)
+    browser.find_element(By.ID, "f-image").send_keys("table")
+    wait(browser).until(lambda driver: driver.find_element(By.CSS_SELECTOR, "#field-image [role=listbox]").is_displayed())
+    for violation in audit(browser):
+        problems.append(f"image picker open: {violation['id']}: {violation['help']}")
     open_page(browser, preview.editor)
     shoot(browser, screenshots, "editor-home")
     assert not problems, "\n".join(problems)

@@ -26,7 +26,8 @@ from hosting import DEPLOY, SERVERS, SUB_PATH, snapshot_system_state
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATED = "no-cache"
 HOST_FILES = {".htaccess", "_headers", "_redirects", ".nojekyll", ".briefing-output"}
-FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.(css|js)$")
+# Assets named after their contents, and image variants named after their original's digest.
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.(css|js)$|^media/[^/]+\.[0-9a-f]{10}\.[a-z0-9-]+\.(webp|jpg|avif)$")
 
 # The Content-Type each kind of file must be served with (any of the set).
 TYPES = {
@@ -38,6 +39,8 @@ TYPES = {
     ".svg": {"image/svg+xml; charset=utf-8"},
     ".xml": {"application/xml; charset=utf-8", "text/xml; charset=utf-8"},
     "feed.xml": {"application/atom+xml; charset=utf-8"},
+    ".webp": {"image/webp"},
+    ".jpg": {"image/jpeg"},
 }
 
 DECOMPRESS = {"br": brotli.decompress, "gzip": gzip.decompress}
@@ -205,6 +208,8 @@ def test_assets_named_after_their_contents_are_cached_for_a_year_and_the_rest_re
             if status != 304 or body:
                 problems.append(f"{path} ({accept or 'plain'}): If-None-Match its ETag answered {status}")
     assert immutable >= 6, f"{hosted}: only {immutable} requests for fingerprinted assets"
+    assert any(path.startswith("media/") and FINGERPRINTED.search(path) for path in served_files(hosted.folder)), \
+        f"{hosted}: no image variant among the files"
     assert not problems, f"{hosted}:\n" + "\n".join(problems)
 
 

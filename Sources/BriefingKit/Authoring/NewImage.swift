@@ -1,10 +1,96 @@
 import Foundation
 
-/// `briefing new image FILE`: copies an image into `media/` and writes its sidecar with placeholders. An image whose
-/// sidecar still holds a placeholder is a draft: a page that shows it is an error until the placeholders are replaced.
+/// `briefing new image FILE`, and the editor's **New image**: an image copied into `media/` with its sidecar of
+/// placeholders. An image whose sidecar still holds a placeholder is a draft: a page that shows it is an error until the
+/// placeholders are replaced.
 public enum NewImage {
     /// What the sidecar's required fields hold until an editor writes them.
     static let placeholder = "(to be written)"
+
+    /// An image about to be added: its id, its format (from its first bytes), and the files it becomes.
+    public struct Planned: Sendable, Hashable {
+        public var id: String
+        public var format: ImageFormat
+
+        public init(id: String, format: ImageFormat) {
+            self.id = id
+            self.format = format
+        }
+        /// `ID.EXT`, inside `media/`.
+        public var imageName: String { "\(id).\(format.extensions[0])" }
+        /// `ID.yaml`, inside `media/`.
+        public var sidecarName: String { "\(id).yaml" }
+        /// The sidecar's text: placeholders in the required fields, the optional ones as comments.
+        public var sidecar: String {
+            """
+            # The sidecar of \(imageName). Replace each \(NewImage.placeholder); until then a page that shows the image is an error.
+            alt: "\(NewImage.placeholder)"
+            credit: "\(NewImage.placeholder)"
+            license: "\(NewImage.placeholder)"
+            # caption: "What the photograph shows, in a sentence, as printed under it"
+            # creator: "Who took it"
+            # copyright: "© Year Holder"
+            # license_url: "https://…"
+            # acquire_license_url: "https://…"
+            # date: "YYYY-MM-DD"
+            # focus: "0.5, 0.5"
+
+            """
+        }
+    }
+
+    /// Checks an image before it is added: `head` (its first bytes) must be a JPEG, PNG or WebP file, `size` within the
+    /// build's limit; the id is `id` if given (it must follow the id rules), else made from `fileName`. `shownName` names
+    /// the file in messages.
+    public static func plan(head: some Collection<UInt8>, size: Int, fileName: String, id requested: String?, shownName: String,
+                            settings: ImageSettings = ImageSettings()) throws(NewEntry.Failure) -> Planned {
+        let format: ImageFormat
+        switch SniffedFormat(head) {
+        case .accepted(let sniffed):
+            format = sniffed
+        case .svg:
+            throw NewEntry.Failure(description: "\(shownName): an SVG image is refused (SVG can carry scripts): export it as PNG first")
+        case .empty:
+            throw NewEntry.Failure(description: "\(shownName): the file is empty")
+        case .unknown:
+            throw NewEntry.Failure(description: "\(shownName): not a JPEG, PNG or WebP image (its first bytes are none of those): export it as one first")
+        case let other:
+            throw NewEntry.Failure(description: "\(shownName): a \(other.name) image; briefing takes JPEG, PNG and WebP only: export it as one first")
+        }
+        guard size <= settings.sizeLimit else {
+            throw NewEntry.Failure(description: "\(shownName): \(size) bytes; the limit is \(settings.sizeLimit) bytes "
+                + "(\(settings.sizeLimit / (1024 * 1024)) MiB): scale it down first")
+        }
+        let id: String
+        if let requested, !requested.isEmpty {
+            guard ContentLoader.isValidID(requested) else {
+                throw NewEntry.Failure(description: "invalid id '\(requested)': use lower-case letters a-z, digits and single hyphens, "
+                    + "e.g. '\(ContentLoader.suggestedID(requested))'")
+            }
+            id = requested
+        } else {
+            id = NewEntry.slug((fileName as NSString).deletingPathExtension)
+            guard ContentLoader.isValidID(id) else {
+                throw NewEntry.Failure(description: "\(shownName): no id can be made from the file's name: give one")
+            }
+        }
+        return Planned(id: id, format: format)
+    }
+
+    /// Writes `bytes` as `media/ID.EXT` and the placeholder sidecar `media/ID.yaml`, each atomically, never over a file:
+    /// refused if any image or sidecar of that id exists. Returns both paths as messages name them.
+    public static func write(_ planned: Planned, bytes: [UInt8], writer: ContentWriter) throws(NewEntry.Failure) -> (image: String, sidecar: String) {
+        do {
+            try writer.createImage(id: planned.id, imageName: planned.imageName, bytes: bytes, sidecar: Array(planned.sidecar.utf8))
+        } catch .exists {
+            throw NewEntry.Failure(description: "\(writer.displayRoot)/\(MediaLoader.folder)/ already has an image '\(planned.id)': "
+                + "choose another id, or edit that one")
+        } catch {
+            throw NewEntry.Failure(description: "cannot create \(writer.displayRoot)/\(MediaLoader.folder)/\(planned.imageName): \(error.message)")
+        }
+        let shown = "\(writer.displayRoot)/\(MediaLoader.folder)/"
+        return (shown + planned.imageName, shown + planned.sidecarName)
+    }
 
     /// Copies `file` to `media/ID.EXT` (the id from its name) and writes `media/ID.yaml`; returns both paths as given
     /// for messages.
@@ -22,38 +108,9 @@ public enum NewImage {
             throw NewEntry.Failure(description: "\(file): the file does not hold a \(format.name) image (it starts as \(SniffedFormat(head).name))")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        guard size <= settings.sizeLimit else {
-            throw NewEntry.Failure(description: "\(file): \(size) bytes; the limit is \(settings.sizeLimit) bytes: scale it down first")
-        }
-        let id = NewEntry.slug(source.deletingPathExtension().lastPathComponent)
-        let folder = URL(fileURLWithPath: contentFolder).appendingPathComponent(MediaLoader.folder)
-        let existing = Set((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-        if let taken = existing.first(where: { ($0 as NSString).deletingPathExtension == id }) {
-            throw NewEntry.Failure(description: "\(contentFolder)/\(MediaLoader.folder)/\(taken) already exists: rename the file or edit that one")
-        }
-        let imageName = "\(id).\(format.extensions[0])", sidecarName = "\(id).yaml"
-        let sidecar = """
-            # The sidecar of \(imageName). Replace each \(placeholder); until then a page that shows the image is an error.
-            alt: "\(placeholder)"
-            credit: "\(placeholder)"
-            license: "\(placeholder)"
-            # caption: "What the photograph shows, in a sentence, as printed under it"
-            # creator: "Who took it"
-            # copyright: "© Year Holder"
-            # license_url: "https://…"
-            # acquire_license_url: "https://…"
-            # date: "YYYY-MM-DD"
-            # focus: "0.5, 0.5"
-
-            """
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent(imageName))
-            try Data(sidecar.utf8).write(to: folder.appendingPathComponent(sidecarName), options: .withoutOverwriting)
-        } catch {
-            throw NewEntry.Failure(description: "cannot create \(contentFolder)/\(MediaLoader.folder)/\(imageName): \(error.localizedDescription)")
-        }
-        let shown = "\(contentFolder)/\(MediaLoader.folder)/"
-        return (shown + imageName, shown + sidecarName)
+        let planned = try plan(head: head, size: size, fileName: source.lastPathComponent, id: nil, shownName: file, settings: settings)
+        guard let data = FileManager.default.contents(atPath: file) else { throw NewEntry.Failure(description: "cannot read \(file)") }
+        let writer = ContentWriter(contentFolder: URL(fileURLWithPath: contentFolder), displayRoot: contentFolder)
+        return try write(planned, bytes: Array(data), writer: writer)
     }
 }

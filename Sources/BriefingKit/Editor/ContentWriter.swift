@@ -26,6 +26,16 @@ public struct ContentWriter: Sendable {
         case notFound
         /// Anything else, in words.
         case refused(String)
+
+        /// The failure in words, for messages.
+        public var message: String {
+            switch self {
+            case .changedOnDisk: return "the file changed on disk"
+            case .exists: return "the file exists"
+            case .notFound: return "no such file"
+            case .refused(let reason): return reason
+            }
+        }
     }
 
     /// The path messages use, e.g. `content/quotes/x.md`.
@@ -81,6 +91,56 @@ public struct ContentWriter: Sendable {
         guard unlink(path) == 0 else { throw .refused("cannot delete \(displayPath(file)): \(String(cString: strerror(errno)))") }
     }
 
+    // MARK: - Images
+
+    /// The image file of image `id` (`media/ID.jpg`, `.jpeg`, `.png` or `.webp`): its absolute path and format, if there is one.
+    public func imageFile(id: String) -> (path: String, format: ImageFormat)? {
+        guard ContentLoader.isValidID(id), let folder = try? checkedPath(.image(id: id), creatingFolder: false) else { return nil }
+        let base = (folder as NSString).deletingLastPathComponent + "/" + id
+        for format in ImageFormat.allCases {
+            for fileExtension in format.extensions {
+                var info = stat()
+                if lstat(base + "." + fileExtension, &info) == 0, info.st_mode & S_IFMT == S_IFREG { return (base + "." + fileExtension, format) }
+            }
+        }
+        return nil
+    }
+
+    /// Adds image `id`: `imageName` (`ID.EXT`) with `bytes` and the sidecar `ID.yaml`, each written beside and linked into
+    /// place, so neither replaces a file. Refused with `.exists` if an image or a sidecar of that id is there already;
+    /// if the sidecar cannot be made, the image is removed again.
+    public func createImage(id: String, imageName: String, bytes: [UInt8], sidecar: [UInt8]) throws(Failure) {
+        let sidecarPath = try checkedPath(.image(id: id), creatingFolder: true)
+        let folder = (sidecarPath as NSString).deletingLastPathComponent
+        guard ContentLoader.isValidID(id), (imageName as NSString).deletingPathExtension == id, !imageName.contains("/") else {
+            throw .refused("invalid image name")
+        }
+        if imageFile(id: id) != nil { throw .exists }
+        let imagePath = folder + "/" + imageName
+        let image = try writeTemporary(bytes, beside: imagePath, .image(id: id), limit: ImageSettings().sizeLimit)
+        defer { unlink(image) }
+        guard link(image, imagePath) == 0 else {
+            if errno == EEXIST { throw .exists }
+            throw .refused("cannot create \(displayRoot)/\(MediaLoader.folder)/\(imageName): \(String(cString: strerror(errno)))")
+        }
+        do {
+            try create(.image(id: id), bytes: sidecar)
+        } catch {
+            unlink(imagePath)
+            throw error
+        }
+    }
+
+    /// Removes image `id`: its sidecar, if its bytes on disk still have `digest`, and its image file.
+    public func deleteImage(id: String, expecting digest: String) throws(Failure) {
+        let file = EditedFile.image(id: id)
+        let image = imageFile(id: id)
+        try delete(file, expecting: digest)
+        if let image, unlink(image.path) != 0 {
+            throw .refused("cannot delete \(displayRoot)/\(MediaLoader.folder)/\((image.path as NSString).lastPathComponent): \(String(cString: strerror(errno)))")
+        }
+    }
+
     // MARK: - Paths
 
     /// The file's absolute path, once its folder is known to be inside the content folder.
@@ -91,7 +151,7 @@ public struct ContentWriter: Sendable {
         // `EditedFile` holds only checked ids; checked again here, where the path is made.
         if let id = file.id, !ContentLoader.isValidID(id) { throw .refused("invalid id") }
         let name = (file.relativePath as NSString).lastPathComponent
-        guard let folderName = file.kind?.folder else { return root + "/" + name }
+        guard let folderName = file.folder else { return root + "/" + name }
         let folder = root + "/" + folderName
         if creatingFolder, mkdir(folder, 0o755) != 0, errno != EEXIST {
             throw .refused("cannot make \(displayRoot)/\(folderName)/: \(String(cString: strerror(errno)))")
@@ -114,9 +174,10 @@ public struct ContentWriter: Sendable {
     }
 
     /// A hidden file beside `path` holding `bytes` (hidden, so the build and the watcher pass it by).
-    private func writeTemporary(_ bytes: [UInt8], beside path: String, _ file: EditedFile) throws(Failure) -> String {
-        guard bytes.count <= ContentLoader.maximumFileSize else {
-            throw .refused("the file would be \(bytes.count) bytes; the limit is \(ContentLoader.maximumFileSize) bytes (8 MiB)")
+    private func writeTemporary(_ bytes: [UInt8], beside path: String, _ file: EditedFile,
+                                limit: Int = ContentLoader.maximumFileSize) throws(Failure) -> String {
+        guard bytes.count <= limit else {
+            throw .refused("the file would be \(bytes.count) bytes; the limit is \(limit) bytes (\(limit / (1024 * 1024)) MiB)")
         }
         let folder = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent

@@ -1,10 +1,16 @@
-/// A file the editor can open: `site.yaml`, or one entry.
+/// A file the editor can open: `site.yaml`, one entry, or the sidecar of an image (`media/ID.yaml`).
 public enum EditedFile: Sendable, Hashable {
     case siteConfig
     case entry(ContentKind, id: String)
+    /// The sidecar of the image `media/ID.jpg` (or `.jpeg`, `.png`, `.webp`).
+    case image(id: String)
 
     /// The file a path inside the content folder names, if the editor can open it.
     public init?(relativePath: String) {
+        if let id = Self.sidecarID(relativePath) {
+            self = .image(id: id)
+            return
+        }
         switch ContentLoader.name(relativePath) {
         case .siteConfig: self = .siteConfig
         case .entry(let kind, let id): self = .entry(kind, id: id)
@@ -18,6 +24,9 @@ public enum EditedFile: Sendable, Hashable {
         switch (kind, id) {
         case ("site", nil): self = .siteConfig
         case ("overview", nil): self = .entry(.overview, id: "index")
+        case ("image", let id?):
+            guard ContentLoader.isValidID(id) else { return nil }
+            self = .image(id: id)
         case (_, let id?):
             guard let kind = ContentKind(rawValue: kind), kind != .overview, ContentLoader.isValidID(id) else { return nil }
             self = .entry(kind, id: id)
@@ -31,6 +40,7 @@ public enum EditedFile: Sendable, Hashable {
         case .siteConfig: return "site.yaml"
         case .entry(.overview, _): return "index.md"
         case .entry(let kind, let id): return "\(kind.folder!)/\(id).md"
+        case .image(let id): return "\(MediaLoader.folder)/\(id).yaml"
         }
     }
 
@@ -40,6 +50,7 @@ public enum EditedFile: Sendable, Hashable {
         case .siteConfig: return "site"
         case .entry(.overview, _): return "overview"
         case .entry(let kind, let id): return "\(kind.rawValue)/\(id)"
+        case .image(let id): return "image/\(id)"
         }
     }
 
@@ -47,6 +58,7 @@ public enum EditedFile: Sendable, Hashable {
         switch self {
         case .siteConfig: return FieldSchema.siteFields
         case .entry(let kind, _): return FieldSchema.fields(of: kind)
+        case .image: return FieldSchema.imageFields
         }
     }
 
@@ -56,10 +68,33 @@ public enum EditedFile: Sendable, Hashable {
     }
 
     public var id: String? {
-        if case .entry(let kind, let id) = self, kind != .overview { return id }
-        return nil
+        switch self {
+        case .entry(let kind, let id) where kind != .overview: return id
+        case .image(let id): return id
+        default: return nil
+        }
+    }
+
+    /// The folder inside the content folder, e.g. `people` or `media`; nil for `site.yaml` and `index.md`.
+    public var folder: String? {
+        switch self {
+        case .siteConfig: return nil
+        case .entry(let kind, _): return kind.folder
+        case .image: return MediaLoader.folder
+        }
     }
 
     /// Whether the file has a Markdown body below its front matter.
-    public var hasBody: Bool { self != .siteConfig }
+    public var hasBody: Bool {
+        if case .entry = self { return true }
+        return false
+    }
+
+    /// The id of the image whose sidecar `relativePath` is (`media/ID.yaml`), if it follows the id rules.
+    public static func sidecarID(_ relativePath: String) -> String? {
+        let prefix = MediaLoader.folder + "/", suffix = ".yaml"
+        guard relativePath.hasPrefix(prefix), relativePath.hasSuffix(suffix), relativePath.count > prefix.count + suffix.count else { return nil }
+        let id = String(relativePath.dropFirst(prefix.count).dropLast(suffix.count))
+        return ContentLoader.isValidID(id) ? id : nil
+    }
 }

@@ -323,7 +323,7 @@ public struct EntryDocument: Sendable {
             let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
             let isNumber = !digits.isEmpty && digits.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
             return "\(key): \(isNumber ? text : quoted(text))\n"
-        case (.reference, .text(let text)), (.choice, .text(let text)):
+        case (.reference, .text(let text)), (.choice, .text(let text)), (.image, .text(let text)):
             return "\(key): \(plainOrQuoted(text))\n"
         case (_, .text(let text)):
             return "\(key): \(quoted(text))\n"
@@ -421,7 +421,7 @@ public struct EntryDocument: Sendable {
         }
         let shapeProblem = Field.raw(text, reason: "its value is not written as \(shape(of: descriptor.type))")
         switch descriptor.type {
-        case .text, .longText, .date, .reference, .choice, .flag, .url, .number:
+        case .text, .longText, .date, .reference, .choice, .flag, .url, .number, .image, .focus:
             guard let scalar = node.scalar else { return shapeProblem }
             if descriptor.type == .flag { return .value(.text(flag(scalar.string) ? "true" : "false")) }
             return .value(.text(isNull(scalar) ? "" : scalar.string))
@@ -521,6 +521,7 @@ public struct EntryDocument: Sendable {
         case .entry(.source, _): problems = decode(SourceFields.self)
         case .entry(.page, _): problems = decode(PageFields.self)
         case .entry(.topic, _): problems = decode(TopicFields.self)
+        case .image: problems = decode(ImageFields.self)
         }
         return problems.first ?? Diagnostic(SourceLocation(path: displayPath), "the front matter cannot be shown field by field: edit it as text")
     }

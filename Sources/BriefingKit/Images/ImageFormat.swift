@@ -24,6 +24,12 @@ public enum ImageFormat: String, Sendable, Hashable, CaseIterable {
 
     var name: String { self == .jpeg ? "JPEG" : rawValue.uppercased() }
 
+    /// The media type its files are served with, e.g. `image/jpeg`.
+    public var mediaType: String { "image/" + rawValue }
+
+    /// The file name ending a new file of the format gets, e.g. `jpg`.
+    public var fileExtension: String { extensions[0] }
+
     /// The format of a file named with `fileExtension` (any case), if accepted.
     static func named(_ fileExtension: String) -> ImageFormat? {
         allCases.first { $0.extensions.contains(fileExtension.lowercased()) }

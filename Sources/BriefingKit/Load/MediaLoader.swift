@@ -124,37 +124,56 @@ enum MediaLoader {
             return Checked(outcome: .failure(BuildFailure(problems)), filesRead: filesRead)
         }
         let sidecarPath = displayRoot + "/" + sidecar
-        var decoded: FrontMatter<ImageFields>?
+        var decoded: Sidecar?
         switch ContentLoader.readTextAndIdentity(contentFolder + "/" + sidecar, path: sidecarPath) {
         case .success(let (text, sidecarIdentity)):
             filesRead.append((sidecar, sidecarIdentity))
-            switch FrontMatterParser.decodeFile(ImageFields.self, yaml: text, path: sidecarPath) {
-            case .success(let frontMatter): decoded = frontMatter
+            switch decodeSidecar(text, path: sidecarPath) {
+            case .success(let found): decoded = found
             case .failure(let found): problems += found.diagnostics
             }
         case .failure(let problem):
             problems.append(problem)
         }
+        guard problems.isEmpty, let decoded, let identity else { return Checked(outcome: .failure(BuildFailure(problems)), filesRead: filesRead) }
+        let image = MediaImage(id: id, path: path, relativePath: file.relativePath, format: file.format, fields: decoded.fields,
+                               focus: decoded.focus, sidecarPath: sidecarPath, sidecarLines: decoded.lines, filePath: filePath, identity: identity)
+        return Checked(outcome: .success(image), filesRead: filesRead)
+    }
+
+    /// A sidecar's fields, their lines, and its focus point.
+    struct Sidecar: Sendable {
+        var fields: ImageFields
+        var lines: FieldLines
+        var focus: ImageFocus
+    }
+
+    /// Decodes and checks a sidecar's text: its fields, its focus point and its addresses. The editor's live check of a
+    /// sidecar runs this too, so it says what the build says.
+    static func decodeSidecar(_ text: String, path sidecarPath: String) -> Result<Sidecar, BuildFailure> {
+        let decoded: FrontMatter<ImageFields>
+        switch FrontMatterParser.decodeFile(ImageFields.self, yaml: text, path: sidecarPath) {
+        case .success(let frontMatter): decoded = frontMatter
+        case .failure(let found): return .failure(found)
+        }
+        var problems: [Diagnostic] = []
         var focus = ImageFocus.centre
-        if let fields = decoded?.fields, let lines = decoded?.lines {
-            if let text = fields.focus {
-                if let parsed = ImageFocus(parsing: text) {
-                    focus = parsed
-                } else {
-                    problems.append(Diagnostic(lines.location("focus"), "field 'focus': '\(text)' is not a point: write two numbers from 0 to 1, "
-                        + "across then down from the top left, e.g. '0.5, 0.3'"))
-                }
-            }
-            for (key, url) in [("license_url", fields.licenseURL), ("acquire_license_url", fields.acquireLicenseURL)] {
-                if let url, let problem = SiteResolver.urlProblem(url) {
-                    problems.append(Diagnostic(lines.location(key), "field '\(key)': \(problem)"))
-                }
+        let fields = decoded.fields, lines = decoded.lines
+        if let text = fields.focus {
+            if let parsed = ImageFocus(parsing: text) {
+                focus = parsed
+            } else {
+                problems.append(Diagnostic(lines.location("focus"), "field 'focus': '\(text)' is not a point: write two numbers from 0 to 1, "
+                    + "across then down from the top left, e.g. '0.5, 0.3'"))
             }
         }
-        guard problems.isEmpty, let decoded, let identity else { return Checked(outcome: .failure(BuildFailure(problems)), filesRead: filesRead) }
-        let image = MediaImage(id: id, path: path, relativePath: file.relativePath, format: file.format, fields: decoded.fields, focus: focus,
-                               sidecarPath: sidecarPath, sidecarLines: decoded.lines, filePath: filePath, identity: identity)
-        return Checked(outcome: .success(image), filesRead: filesRead)
+        for (key, url) in [("license_url", fields.licenseURL), ("acquire_license_url", fields.acquireLicenseURL)] {
+            if let url, let problem = SiteResolver.urlProblem(url) {
+                problems.append(Diagnostic(lines.location(key), "field '\(key)': \(problem)"))
+            }
+        }
+        guard problems.isEmpty else { return .failure(BuildFailure(problems)) }
+        return .success(Sidecar(fields: fields, lines: lines, focus: focus))
     }
 
     private struct FileProblem: Error {

@@ -40,7 +40,7 @@ public struct SiteConfig: FrontMatterFields, Sendable, Hashable {
             case .pageSize: field("Items per list page", .number, help: "How many quotes or events a list page shows; 100 if left empty.")
             case .precompress: field("Write compressed copies", .flag,
                                      help: "Gzip and Brotli copies of the text files beside them, for servers that send them as they are.")
-            case .image: field("Image", .text, help: "The id of an image in media/: the picture of link previews for pages without one.")
+            case .image: field("Image", .image, help: "The id of an image in media/: the picture of link previews for pages without one.")
             }
         }
     }
@@ -62,7 +62,7 @@ public struct OverviewFields: FrontMatterFields, Sendable, Hashable {
             switch self {
             case .title: field("Title", .text, required: true)
             case .summary: field("Summary", .longText, help: "The story in a sentence or two, shown at the top of the overview.")
-            case .image: field("Image", .text, help: "The id of an image in media/, shown under the heading.")
+            case .image: field("Image", .image, help: "The id of an image in media/, shown under the heading.")
             }
         }
     }
@@ -97,7 +97,7 @@ public struct PersonFields: FrontMatterFields, Sendable, Hashable {
             case .country: field("Country", .text)
             case .aliases: field("Also known as", .texts, help: "Other names the reporting uses.")
             case .summary: field("Summary", .longText, help: "Where they stand, in a sentence.")
-            case .image: field("Image", .text, help: "A portrait: the id of an image in media/.")
+            case .image: field("Image", .image, help: "A portrait: the id of an image in media/.")
             }
         }
     }
@@ -159,7 +159,7 @@ public struct EventFields: FrontMatterFields, Sendable, Hashable {
             case .people: field("People", .references(.person))
             case .sources: field("Sources", .references(.source))
             case .topics: field("Topics", .references(.topic))
-            case .image: field("Image", .text, help: "A photograph of the event: the id of an image in media/.")
+            case .image: field("Image", .image, help: "A photograph of the event: the id of an image in media/.")
             }
         }
     }
@@ -184,7 +184,7 @@ public struct SourceFields: FrontMatterFields, Sendable, Hashable {
             case .publisher: field("Publisher", .text, required: true)
             case .url: field("Address (URL)", .url, help: "http or https.")
             case .date: field("Date", .date, help: "When it was published.")
-            case .image: field("Image", .text, help: "The id of an image in media/.")
+            case .image: field("Image", .image, help: "The id of an image in media/.")
             }
         }
     }
@@ -203,7 +203,7 @@ public struct PageFields: FrontMatterFields, Sendable, Hashable {
         var descriptor: FieldDescriptor {
             switch self {
             case .title: field("Title", .text, required: true)
-            case .image: field("Image", .text, help: "The id of an image in media/, shown under the title.")
+            case .image: field("Image", .image, help: "The id of an image in media/, shown under the title.")
             }
         }
     }
@@ -224,7 +224,7 @@ public struct TopicFields: FrontMatterFields, Sendable, Hashable {
             switch self {
             case .title: field("Title", .text, required: true)
             case .summary: field("Summary", .longText, help: "The position in a sentence.")
-            case .image: field("Image", .text, help: "The id of an image in media/.")
+            case .image: field("Image", .image, help: "The id of an image in media/.")
             }
         }
     }
@@ -262,7 +262,7 @@ public struct ImageFields: FrontMatterFields, Sendable, Hashable {
 
         var descriptor: FieldDescriptor {
             switch self {
-            case .alt: field("Description (alt text)", .longText, required: true, help: "What the image shows, for readers who cannot see it.")
+            case .alt: field("Description (alt text)", .longText, required: true, help: "What the image shows, for readers who cannot see it: the people, place and action that matter to the story, in a sentence or two. Do not start with \"Image of\", and leave the credit and caption out: they are printed beside it.")
             case .credit: field("Credit", .text, required: true, help: "As printed under the image, e.g. Jane Doe/Agency.")
             case .license: field("Licence", .text, required: true, help: "A licence name or URL, e.g. CC BY 4.0.")
             case .caption: field("Caption", .longText, help: "Printed under the image, before the credit.")
@@ -271,7 +271,7 @@ public struct ImageFields: FrontMatterFields, Sendable, Hashable {
             case .licenseURL: field("Licence page", .url, help: "The licence's address; the printed licence links to it.")
             case .acquireLicenseURL: field("Where to license it", .url, help: "A page where readers can license the image.")
             case .date: field("Date taken", .date)
-            case .focus: field("Focus point", .text, help: "The point crops keep: across, then down, from 0 to 1, e.g. 0.5, 0.3.")
+            case .focus: field("Focus point", .focus, help: "The point crops keep: across, then down, from 0 to 1, e.g. 0.5, 0.3.")
             }
         }
     }

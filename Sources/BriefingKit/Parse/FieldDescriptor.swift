@@ -28,6 +28,10 @@ public struct FieldDescriptor: Sendable, Hashable {
         case number
         /// A list of `{date, note}`.
         case corrections
+        /// The id of an image in `media/`.
+        case image
+        /// A point of an image: across, then down, each from 0 to 1 (`0.5, 0.3`).
+        case focus
     }
 
     /// The front matter key, e.g. `speaker`.
@@ -59,7 +63,7 @@ public struct FieldDescriptor: Sendable, Hashable {
     /// Whether the value is text the parser must find non-empty when the field is required.
     var isText: Bool {
         switch type {
-        case .text, .longText, .reference, .url: return true
+        case .text, .longText, .reference, .url, .image: return true
         default: return false
         }
     }
@@ -95,4 +99,7 @@ public enum FieldSchema {
 
     /// The fields of `site.yaml`.
     public static var siteFields: [FieldDescriptor] { SiteConfig.fields }
+
+    /// The fields of an image's sidecar, `media/ID.yaml`.
+    public static var imageFields: [FieldDescriptor] { ImageFields.fields }
 }

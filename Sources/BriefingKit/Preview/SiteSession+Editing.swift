@@ -11,6 +11,9 @@ extension SiteSession {
         public let site: Site?
         let parsed: ParsedContent
         let drafts: Set<String>
+
+        /// The images of `media/` that passed their checks, by id.
+        public var images: [String: MediaImage] { parsed.media.images }
     }
 
     public func snapshot() -> Snapshot {
@@ -30,6 +33,29 @@ extension SiteSession {
         var parsed = snapshot.parsed
         let displayPath = options.contentDisplayPath + "/" + relativePath
         var problems = parsed.problems.filter { $0.location.path != displayPath }
+
+        if let id = EditedFile.sidecarID(relativePath) {
+            // An image's sidecar: checked as the media stage checks it, then the site resolved with it, so a page that
+            // shows an image still holding placeholders is reported as the build reports it.
+            switch MediaLoader.decodeSidecar(text, path: displayPath) {
+            case .failure(let failure):
+                return failure.diagnostics
+            case .success(let sidecar):
+                guard let old = parsed.media.images[id] else { return [] }
+                parsed.media.images[id] = MediaImage(id: id, path: old.path, relativePath: old.relativePath, format: old.format,
+                                                     fields: sidecar.fields, focus: sidecar.focus, sidecarPath: displayPath,
+                                                     sidecarLines: sidecar.lines, filePath: old.filePath, identity: old.identity)
+            }
+            parsed.problems = problems
+            do {
+                _ = try SiteBuilder.resolve(parsed, options)
+                return []
+            } catch .content(let failure) {
+                return failure.diagnostics
+            } catch {
+                return [Diagnostic(SourceLocation(path: displayPath), error.description)]
+            }
+        }
 
         switch ContentLoader.name(relativePath) {
         case .problem(let message):
@@ -104,6 +130,18 @@ extension SiteSession {
         return BuildFailure(problems).diagnostics
     }
 
+    /// The images of `media/` that passed their checks, by id.
+    public func images(in snapshot: Snapshot? = nil) -> [String: MediaImage] {
+        (snapshot ?? self.snapshot()).parsed.media.images
+    }
+
+    /// A small picture of image `id` for the editor's lists: the narrowest full-frame variant the last good build made
+    /// as JPEG (its path in the image cache and its media type); nil when the site in memory shows no such image.
+    public func thumbnail(of id: String) -> (path: String, mediaType: String)? {
+        guard let image = latest.withLock({ $0?.images.images[id] }), let variant = image.widths(.jpeg).first else { return nil }
+        return (image.folder + "/" + variant.fileName, variant.format.mediaType)
+    }
+
     /// A body rendered as the site renders it, links rewritten for the page of the entry at `relativePath`.
     public func preview(body: String, at relativePath: String, in snapshot: Snapshot? = nil) -> String {
         let snapshot = snapshot ?? self.snapshot()
@@ -124,6 +162,14 @@ extension SiteSession {
     /// The entries that refer to the file at `relativePath` by a typed reference or a link, in file order.
     public func referrers(of relativePath: String, in snapshot: Snapshot? = nil) -> [Entry] {
         let snapshot = snapshot ?? self.snapshot()
+        if let id = EditedFile.sidecarID(relativePath) {
+            return snapshot.entries.filter { entry in
+                entry.imageID == id || entry.linkTargets.contains { target in
+                    if case .image(id) = target { return true }
+                    return false
+                }
+            }
+        }
         guard case .entry(let kind, let id) = ContentLoader.name(relativePath) else { return [] }
         return snapshot.entries.filter { entry in
             guard entry.relativePath != relativePath else { return false }

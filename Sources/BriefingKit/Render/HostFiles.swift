@@ -22,6 +22,14 @@ struct HostFiles: Sendable {
 
     /// Whether `path` is an asset named after its contents (`assets/style.1a2b3c4d5e.css`): its URL changes when its
     /// bytes do, so hosts may cache it forever. The same pattern as in the nginx snippet and in `.htaccess`.
+    /// A variant of an image under `media/`, named after its original's digest: `media/ID.1a2b3c4d5e.640.webp`.
+    static func isImageVariant(_ path: String) -> Bool {
+        guard path.hasPrefix("media/"), !path.dropFirst(6).contains("/") else { return false }
+        let parts = path.dropFirst(6).split(separator: ".")
+        guard parts.count == 4, ["webp", "jpg", "avif"].contains(parts[3]) else { return false }
+        return parts[1].utf8.count == 10 && parts[1].utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
     static func isFingerprinted(_ path: String) -> Bool {
         let parts = path.split(separator: ".")
         guard parts.count >= 3, ["css", "js"].contains(parts[parts.count - 1]) else { return false }
@@ -89,6 +97,10 @@ struct HostFiles: Sendable {
         <FilesMatch "\\.[0-9a-f]{10}\\.(css|js)(\\.br|\\.gz)?$">
             Header set Cache-Control "\(Self.immutable)"
         </FilesMatch>
+        # Image variants carry their original's digest in their names (media/ID.1a2b3c4d5e.640.webp): a new photograph gets new names.
+        <FilesMatch "\\.[0-9a-f]{10}\\.[a-z0-9-]+\\.(webp|jpg|avif)$">
+            Header set Cache-Control "\(Self.immutable)"
+        </FilesMatch>
 
         """
         return OutputFile(path: ".htaccess", contents: Data(text.utf8))
@@ -103,8 +115,12 @@ struct HostFiles: Sendable {
         var immutable: [String] = []
         var revalidatedFolders: Set<String> = []
         var revalidatedFiles: [String] = []
+        // media/ holds only image variants, each named after its original's digest: one rule covers them all.
+        var hasImageVariants = false
         for path in paths where !Self.isHostFile(path) {
-            if Self.isFingerprinted(path) {
+            if Self.isImageVariant(path) {
+                hasImageVariants = true
+            } else if Self.isFingerprinted(path) {
                 immutable.append(path)
             } else if let slash = path.firstIndex(of: "/"), path[..<slash] != "assets" {
                 revalidatedFolders.insert(String(path[..<slash]))
@@ -114,6 +130,9 @@ struct HostFiles: Sendable {
         }
         var text = "# Netlify and Cloudflare Pages: response headers, written by `briefing build`.\n"
             + "# Assets named after their contents never change; everything else is checked with the host on every use.\n"
+        if hasImageVariants {
+            text += "/media/*\n  Cache-Control: \(Self.immutable)\n"
+        }
         for path in immutable.sorted() {
             text += "/\(path)\n  Cache-Control: \(Self.immutable)\n"
         }
@@ -125,7 +144,7 @@ struct HostFiles: Sendable {
         }
         // Cloudflare Pages reads at most 100 rules. Without theirs, both hosts send `max-age=0, must-revalidate` and an
         // ETag, which comes to the same.
-        guard immutable.count + revalidated.count <= Self.ruleLimit else {
+        guard immutable.count + revalidated.count + (hasImageVariants ? 1 : 0) <= Self.ruleLimit else {
             return OutputFile(path: "_headers", contents: Data(text.utf8))
         }
         for rule in revalidated.sorted() {

@@ -16,7 +16,7 @@ struct EntryChecks: Sendable {
         var problems: [Diagnostic] = []
         switch entry.fields {
         case .page where SitePaths.reservedPageIDs.contains(entry.id):
-            problems.append(Diagnostic(SourceLocation(path: entry.path), "page id '\(entry.id)' is taken by the site's own /\(entry.id)/ section: rename the file"))
+            problems.append(Diagnostic(SourceLocation(path: entry.path), "page id '\(entry.id)' is taken by \(SitePaths.reservedPageReason(entry.id)): rename the file"))
         case .source(let source):
             if let url = source.url, let problem = SiteResolver.urlProblem(url) {
                 problems.append(Diagnostic(entry.lines.location("url"), "field 'url': \(problem)"))

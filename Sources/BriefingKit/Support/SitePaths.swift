@@ -6,7 +6,12 @@ import Foundation
 /// sub-path, and opened from disk, where a browser would show a folder listing instead.
 public enum SitePaths {
     /// List pages live in these folders; a page id may not take one of these names.
-    public static let reservedPageIDs: Set<String> = ["people", "quotes", "timeline", "sources", "topics", "search", "assets", "404"]
+    /// Why a page may not have `id` (one of `reservedPageIDs`): what of the site's own is at `/ID/`.
+    public static func reservedPageReason(_ id: String) -> String {
+        id == "media" ? "the site's /media/ folder of images" : "the site's own /\(id)/ section"
+    }
+
+    public static let reservedPageIDs: Set<String> = ["people", "quotes", "timeline", "sources", "topics", "search", "assets", "media", "404"]
 
     /// The output file of an entry, e.g. `people/vladimir-putin/index.html`.
     public static func page(_ kind: ContentKind, _ id: String) -> String {

@@ -49,7 +49,7 @@ enum EditorAssets {
     button.warning { border-color: var(--error); color: var(--error); font-weight: 600; }
     button.small { padding: 0.15rem 0.5rem; font-size: 0.85rem; }
     .toolbar { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 1rem 0; }
-    .entry-form { background: var(--surface); border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.5rem 1rem 1rem; }
+    .entry-form, .upload-form { background: var(--surface); border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.5rem 1rem 1rem; }
     .field { margin: 1.1rem 0; border: 0; padding: 0; min-width: 0; }
     .field > label, .field > legend { font-weight: 600; display: block; margin-bottom: 0.2rem; padding: 0; }
     .field.flag > label { display: inline; }
@@ -92,6 +92,18 @@ enum EditorAssets {
     .combo [role=option][aria-selected=true] { background: var(--accent); color: var(--accent-text); }
     .combo [role=option][aria-selected=true] small { color: inherit; }
     .delete { margin-top: 1.5rem; }
+    .entries.images li { display: flex; gap: 0.6rem; align-items: flex-start; }
+    .thumb { width: 80px; height: 60px; object-fit: cover; border-radius: 0.25rem; background: var(--line); flex: none; }
+    .image-text { min-width: 0; }
+    .combo [role=option].with-thumb { display: grid; grid-template-columns: 64px 1fr; column-gap: 0.6rem; align-items: center; }
+    .combo [role=option].with-thumb img { grid-row: span 2; width: 64px; height: 48px; object-fit: cover; border-radius: 0.2rem; }
+    .picture-panel { margin: 0.75rem 0; }
+    .picture-frame { position: relative; display: inline-block; max-width: 100%; line-height: 0; }
+    .picture-frame img { max-width: 100%; max-height: 26rem; height: auto; border-radius: 0.3rem; cursor: crosshair; }
+    .focus-mark { position: absolute; width: 1.5rem; height: 1.5rem; margin: -0.75rem 0 0 -0.75rem; border: 3px solid #fff;
+      border-radius: 50%; box-shadow: 0 0 0 2px #000; pointer-events: none; }
+    .picture-panel figcaption { color: var(--muted); font-size: 0.9rem; }
+    input[type=file] { font: inherit; max-width: 100%; }
     @media (max-width: 30rem) {
       main { padding: 0.75rem 0.6rem 3rem; }
       .entry-form { padding: 0.25rem 0.6rem 0.75rem; }
@@ -122,7 +134,8 @@ enum EditorAssets {
         input.dataset.enhanced = "true";
         input.removeAttribute("list");
         const options = Array.from(list.options).map((option) => ({
-          value: option.value, title: option.textContent, detail: option.dataset.detail || "", link: option.dataset.link || "" }));
+          value: option.value, title: option.textContent, detail: option.dataset.detail || "", link: option.dataset.link || "",
+          thumb: option.dataset.thumb || "" }));
         const wrapper = document.createElement("span");
         wrapper.className = "combo";
         input.replaceWith(wrapper);
@@ -157,6 +170,17 @@ enum EditorAssets {
             item.id = listbox.id + "-" + index;
             item.setAttribute("aria-selected", index === active ? "true" : "false");
             item.textContent = option.title;
+            if (option.thumb) {
+              // Decorative: the option's text says what the image shows.
+              const picture = document.createElement("img");
+              picture.src = option.thumb;
+              picture.alt = "";
+              picture.width = 64;
+              picture.height = 48;
+              picture.loading = "lazy";
+              item.prepend(picture);
+              item.classList.add("with-thumb");
+            }
             const small = document.createElement("small");
             small.textContent = option.value + (option.detail ? " · " + option.detail : "");
             item.append(small);
@@ -368,6 +392,52 @@ enum EditorAssets {
         form.querySelector("button[value=insert-link]").addEventListener("click", (event) => {
           if (insert()) event.preventDefault();
         });
+      }
+
+      // MARK: Images in the body: a figure in a paragraph of its own, at the cursor.
+      const embedInput = document.getElementById("f-embed");
+      if (embedInput && body) {
+        const insertImage = () => {
+          const option = (embedInput.pickerOptions || []).find((candidate) => candidate.value === embedInput.value);
+          if (!option) return false;
+          const start = body.selectionStart ?? body.value.length, end = body.selectionEnd ?? start;
+          const before = body.value.slice(0, start), after = body.value.slice(end);
+          const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+          const trail = after === "" ? "\n" : after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
+          body.setRangeText(lead + option.link + trail, start, end, "end");
+          body.focus();
+          embedInput.value = "";
+          changed();
+          return true;
+        };
+        form.querySelector("button[value=insert-image]").addEventListener("click", (event) => {
+          if (insertImage()) event.preventDefault();
+        });
+      }
+
+      // MARK: The focus point of an image: a click on the picture writes "x, y" into the field.
+      const focusPicture = document.getElementById("focus-picture");
+      const focusInput = form.querySelector("input[data-focus-input]");
+      if (focusPicture && focusInput) {
+        const mark = document.querySelector(".focus-mark");
+        const showMark = () => {
+          const match = /^\s*([01](?:\.\d+)?|\.\d+)\s*,\s*([01](?:\.\d+)?|\.\d+)\s*$/.exec(focusInput.value);
+          const x = match ? Number(match[1]) : 0.5, y = match ? Number(match[2]) : 0.5;
+          if (!mark || x > 1 || y > 1) { if (mark) mark.hidden = true; return; }
+          mark.style.left = (x * 100) + "%";
+          mark.style.top = (y * 100) + "%";
+          mark.hidden = false;
+        };
+        focusPicture.addEventListener("click", (event) => {
+          const box = focusPicture.getBoundingClientRect();
+          const x = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+          const y = Math.min(1, Math.max(0, (event.clientY - box.top) / box.height));
+          focusInput.value = x.toFixed(2) + ", " + y.toFixed(2);
+          focusInput.dispatchEvent(new Event("input", { bubbles: true }));
+          showMark();
+        });
+        focusInput.addEventListener("input", showMark);
+        showMark();
       }
 
       // MARK: Checks and preview as the editor types.

@@ -22,6 +22,11 @@ enum EditorPages {
         respond(Array(text.utf8), type: type, status: .ok, method: method)
     }
 
+    /// An image's bytes, with the media type its first bytes were checked to have.
+    static func picture(_ bytes: [UInt8], type: String, method: HTTPRequest.Method) -> Response {
+        respond(bytes, type: type, status: .ok, method: method)
+    }
+
     static func refusal(_ status: HTTPResponse.Status, _ text: String, method: HTTPRequest.Method) -> Response {
         respond(Array(text.utf8), type: "text/plain; charset=utf-8", status: status, method: method)
     }
@@ -131,7 +136,62 @@ enum EditorPages {
             <label for="q">Find an entry by title, name or file</label>
             <div class="search-row"><input type="search" id="q" name="q" value="\(query)"> <button type="submit">Find</button></div>
             </form>
-            \(sections)
+            \(sections)\(imageSection(listing.images, words: words, query: query))
+            """)
+    }
+
+    /// The images of `media/`, each with a small picture, what it shows and its file.
+    private static func imageSection(_ images: [EditorListing.Image], words: [String], query: String) -> HTML {
+        let shown = images.filter { image in
+            let haystack = (image.title + " " + image.id + " " + image.credit + " " + (image.imagePath ?? "")).lowercased()
+            return words.allSatisfy { haystack.contains($0) }
+        }
+        let items = shown.map { image -> HTML in
+            let search = (image.title + " " + image.id + " " + image.credit + " " + (image.imagePath ?? "")).lowercased()
+            let draft: HTML = image.isDraft ? "<span class=\"badge\">draft</span>" : .empty
+            let note: HTML = image.note.map { "<span class=\"note\">\($0)</span>" } ?? .empty
+            return """
+                <li data-search="\(search)"><img class="thumb" src="\(EditorRoutes.picture(image.id))" alt="" width="80" height="60" loading="lazy"> \
+                <span class="image-text"><a href="\(EditorRoutes.form(.image(id: image.id)))">\(shortened(image.title, limit: 90))</a> \
+                <span class="path">\(image.imagePath ?? "media/\(image.id).yaml")\(image.credit.isEmpty ? "" : " · \(image.credit)")</span> \(draft)\(note)</span></li>
+
+                """
+        }
+        let empty: HTML = shown.isEmpty ? "<p class=\"empty\">\(query.isEmpty ? "None yet." : "None matches.")</p>\n" : .empty
+        return """
+            <section class="kind" id="kind-image" aria-labelledby="kind-image-heading">
+            <h2 id="kind-image-heading">Images <span class="count">\(shown.count)</span></h2>
+            <p><a class="button" href="\(EditorRoutes.newImage)">New image</a></p>
+            \(empty)<ul class="entries images">
+            \(items)</ul>
+            </section>
+
+            """
+    }
+
+    /// The form that adds an image: a file, and the id it gets if not made from the file's name.
+    static func uploadPage(token: String, problem: String?, id: String) -> HTML {
+        let problems: HTML = problem.map { "<div class=\"notice error\" role=\"alert\"><p><strong>Not added:</strong> \($0)</p></div>\n" } ?? .empty
+        let limit = ImageSettings().sizeLimit
+        return layout("New image", main: """
+            <h1>New image</h1>
+            <p class="file">Added to <code>content/media/</code> with a sidecar to fill in, as <code>briefing new image FILE</code> does.</p>
+            \(problems)<form method="post" action="\(EditorRoutes.newImage)" enctype="multipart/form-data" class="upload-form">
+            <input type="hidden" name="token" value="\(token)">
+            <div class="field" id="field-file">
+            <label for="f-file">Image file <span class="required">(required)</span></label>
+            <p class="help" id="f-file-help">A JPEG, PNG or WebP file of at most \(limit / (1024 * 1024)) MiB (\(limit) bytes), the build's limit. \
+            Its first bytes must say it is one of those: SVG, GIF, HEIC and other formats are refused; export them as JPEG or PNG first.</p>
+            <input type="file" id="f-file" name="file" accept="image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp" required aria-describedby="f-file-help">
+            </div>
+            <div class="field" id="field-id">
+            <label for="f-id">Id (file name)</label>
+            <p class="help" id="f-id-help">Made from the file's name if left empty (<code>Talks in Istanbul.JPG</code> → <code>talks-in-istanbul</code>): \
+            lower-case letters a-z, digits and single hyphens. An image that exists is never replaced.</p>
+            <input type="text" id="f-id" name="id" value="\(id)" autocomplete="off" spellcheck="false" aria-describedby="f-id-help">
+            </div>
+            <div class="toolbar"><button type="submit" class="primary">Add the image</button> <a href="\(EditorRoutes.root)">Cancel</a></div>
+            </form>
             """)
     }
 
@@ -167,12 +227,14 @@ enum EditorPages {
 
     static func form(_ state: FormState) -> HTML {
         let file = state.file
-        let kindName = file == .siteConfig ? "Site settings" : file.kind.map { capitalized(singular($0)) } ?? ""
+        let kindName = file == .siteConfig ? "Site settings" : file.kind.map { capitalized(singular($0)) } ?? "Image"
         let heading: String
         if state.isNew {
             heading = "New " + (file.kind.map(singular) ?? "entry")
         } else if file == .siteConfig {
             heading = "Site settings"
+        } else if case .image(let id) = file {
+            heading = "Image: \(id)"
         } else {
             let title = titleValue(state)
             heading = title.isEmpty ? kindName : "\(kindName): \(shortened(title, limit: 70))"
@@ -180,8 +242,13 @@ enum EditorPages {
         let action = state.isNew ? EditorRoutes.new(file.kind ?? .page) : EditorRoutes.form(file)
         let pagePath: HTML = state.isNew || file == .siteConfig ? .empty
             : " · <a href=\"/\(file.kind.map { SitePaths.page($0, file.id ?? "index") } ?? "index.html")\">View the page</a>"
-        let location: HTML = state.isNew ? "<p class=\"file\">A new file in <code>content/\(file.kind?.folder ?? "")/</code></p>\n"
+        var location: HTML = state.isNew ? "<p class=\"file\">A new file in <code>content/\(file.kind?.folder ?? "")/</code></p>\n"
             : "<p class=\"file\"><code>content/\(file.relativePath)</code>\(pagePath)</p>\n"
+        if case .image(let id) = file {
+            let image: HTML = state.pickers.image(id).map { " · the image: <code>content/\($0.path)</code>" } ?? .empty
+            location = "<p class=\"file\">The sidecar <code>content/\(file.relativePath)</code>\(image)</p>\n"
+        }
+        let picture: HTML = file.id.flatMap { id in file.kind == nil ? picturePanel(id, state: state) : nil } ?? .empty
 
         var fields: [HTML] = []
         if state.isNew { fields.append(idField(state)) }
@@ -197,10 +264,10 @@ enum EditorPages {
         if file.hasBody { fields.append(bodyField(state)) }
 
         let deleteLink: HTML = state.isNew || file.id == nil ? .empty
-            : "<p class=\"delete\"><a href=\"\(EditorRoutes.delete(file))\">Delete this \(singular(file.kind ?? .page))…</a></p>\n"
+            : "<p class=\"delete\"><a href=\"\(EditorRoutes.delete(file))\">Delete this \(file.kind.map(singular) ?? "image")…</a></p>\n"
         return layout(heading, main: """
             <h1>\(heading)</h1>
-            \(location)\(notice(state))\(conflict(state))\(summary(state))<form method="post" action="\(action)" class="entry-form" novalidate \
+            \(location)\(notice(state))\(conflict(state))\(summary(state))\(picture)<form method="post" action="\(action)" class="entry-form" novalidate \
             data-file="\(state.isNew ? "" : file.relativePath)" data-digest="\(state.digest)" data-new="\(state.isNew ? "true" : "false")">
             <input type="hidden" name="token" value="\(state.token)">
             <input type="hidden" name="digest" value="\(state.digest)">
@@ -240,6 +307,13 @@ enum EditorPages {
         case .saved?:
             return """
                 <p class="notice success" role="status" data-saved="true">Saved. The preview rebuilds by itself, and open pages of the site reload.</p>
+
+                """
+        case .created? where state.file.kind == nil:
+            return """
+                <p class="notice success" role="status" data-saved="true">Added the image with its sidecar \
+                <code>content/\(state.file.relativePath)</code>. Write what it shows, its credit and its licence below: until then it is a draft, \
+                and a page that shows it is an error.</p>
 
                 """
         case .created?:
@@ -381,6 +455,17 @@ enum EditorPages {
                 autocomplete="off" spellcheck="false" aria-describedby="\(id)-chosen \(described)"\(invalid(problems))>
                 <p class="chosen" id="\(id)-chosen">\(chosenText(text, kind: kind, state: state))</p>
                 """)
+        case .image:
+            return labelled(descriptor, type: "image", problems: problems, control: """
+                <input type="text" id="\(id)" name="\(key)" value="\(text)" list="list-image" data-picker="image" \
+                autocomplete="off" spellcheck="false" aria-describedby="\(id)-chosen \(described)"\(invalid(problems))>
+                <p class="chosen" id="\(id)-chosen">\(chosenImage(text, state: state))</p>
+                """)
+        case .focus:
+            return labelled(descriptor, type: "focus", problems: problems, control: """
+                <input type="text" id="\(id)" name="\(key)" value="\(text)" autocomplete="off" spellcheck="false" \
+                placeholder="0.5, 0.5" data-focus-input="true" aria-describedby="\(described)"\(invalid(problems))>
+                """)
         case .text, .url, .number:
             let type = descriptor.type == .url ? "url" : "text"
             return labelled(descriptor, type: "text", problems: problems,
@@ -409,6 +494,24 @@ enum EditorPages {
         if date.day != nil { return "Exact day: \(date.display)" }
         if date.month != nil { return "Month only (day unknown): \(date.display)" }
         return "Year only (month and day unknown): \(date.display)"
+    }
+
+    private static func chosenImage(_ id: String, state: FormState) -> String {
+        guard !id.isEmpty else { return "Type part of an id or of what the image shows, then pick from the list." }
+        guard let image = state.pickers.image(id) else { return "No image has the id '\(id)'." }
+        return image.credit.isEmpty ? image.alt : "\(image.alt) · \(image.credit)"
+    }
+
+    /// The picture at the top of an image's form; clicking it sets the focus point (the script's part).
+    private static func picturePanel(_ id: String, state: FormState) -> HTML {
+        """
+        <figure class="picture-panel" data-focus-picker="true">
+        <div class="picture-frame"><img src="\(EditorRoutes.original(id))" alt="The image \(id), as it is in the content folder" \
+        id="focus-picture"><span class="focus-mark" hidden></span></div>
+        <figcaption>With the script on, click the picture to set the focus point, the part crops keep; or type it below.</figcaption>
+        </figure>
+
+        """
     }
 
     private static func chosenText(_ id: String, kind: ContentKind, state: FormState) -> String {
@@ -543,6 +646,11 @@ enum EditorPages {
             <input type="text" id="f-link" name="link" list="list-links" data-picker="links" autocomplete="off" spellcheck="false">
             <button type="submit" name="action" value="insert-link">Insert link</button>
             </div>
+            <div class="link-picker">
+            <label for="f-embed">Insert an image</label>
+            <input type="text" id="f-embed" name="embed" list="list-embeds" data-picker="embeds" autocomplete="off" spellcheck="false">
+            <button type="submit" name="action" value="insert-image">Insert image</button>
+            </div>
             <textarea id="f-body" name="body" rows="14" aria-describedby="f-body-help f-body-problems"\(invalid(problems))>
             \(state.body)</textarea>
             \(problemList(problems, id: "f-body-problems"))
@@ -573,7 +681,14 @@ enum EditorPages {
             default: break
             }
         }
-        var lists: [HTML] = kinds.sorted().map { kind in
+        var lists: [HTML] = []
+        if state.fields.contains(where: { $0.type == .image }) {
+            let options = state.pickers.images.map { image -> HTML in
+                "<option value=\"\(image.id)\" data-detail=\"\(image.credit)\" data-thumb=\"\(EditorRoutes.picture(image.id))\">\(image.alt)</option>"
+            }
+            lists.append("<datalist id=\"list-image\">\(options)</datalist>")
+        }
+        lists += kinds.sorted().map { kind in
             let options = (state.pickers.options[kind] ?? []).map { option -> HTML in
                 "<option value=\"\(option.id)\" data-detail=\"\(option.detail)\">\(option.title)</option>"
             }
@@ -584,6 +699,11 @@ enum EditorPages {
                 "<option value=\"\(target.path)\" data-link=\"\(FormState.link(to: target.path, from: state.relativePath))\">\(target.title)</option>"
             }
             lists.append("<datalist id=\"list-links\">\(options)</datalist>")
+            let embeds = state.pickers.images.map { image -> HTML in
+                let embed = FormState.embed(image, from: state.relativePath)
+                return "<option value=\"\(image.id)\" data-detail=\"\(image.credit)\" data-thumb=\"\(EditorRoutes.picture(image.id))\" data-link=\"\(embed)\">\(image.alt)</option>"
+            }
+            lists.append("<datalist id=\"list-embeds\">\(embeds)</datalist>")
         }
         return lists.joined(separator: "\n")
     }
@@ -591,7 +711,10 @@ enum EditorPages {
     // MARK: - Deleting
 
     static func deletePage(_ file: EditedFile, title: String, referrers: [Entry], digest: String, token: String) -> HTML {
-        let what = singular(file.kind ?? .page)
+        let what = file.kind.map(singular) ?? "image"
+        let removed: HTML = file.kind == nil
+            ? "The image and its sidecar <code>content/\(file.relativePath)</code> will be removed from the content folder together"
+            : "<code>content/\(file.relativePath)</code> will be removed from the content folder"
         guard referrers.isEmpty else {
             let items = referrers.map { entry -> HTML in
                 let link: HTML = EditedFile(relativePath: entry.relativePath).map { "<a href=\"\(EditorRoutes.form($0))\">\(shortened(entry.title, limit: 80))</a>" }
@@ -600,20 +723,20 @@ enum EditorPages {
             }
             return layout("Cannot delete", main: """
                 <h1>This \(what) cannot be deleted yet</h1>
-                <p class="message"><code>content/\(file.relativePath)</code> (\(title)) is referred to by \(referrers.count == 1 ? "1 entry" : "\(referrers.count) entries"). \
-                Deleting it would break them: change them first.</p>
+                <p class="message"><code>content/\(file.relativePath)</code> (\(title)) is \(file.kind == nil ? "shown" : "referred to") by \
+                \(referrers.count == 1 ? "1 entry" : "\(referrers.count) entries"). Deleting it would break them: change them first.</p>
                 <ul class="entries">\(items.joined(separator: "\n"))</ul>
                 <p><a href="\(EditorRoutes.form(file))">Back to the \(what)</a></p>
                 """)
         }
         return layout("Delete", main: """
             <h1>Delete this \(what)?</h1>
-            <p class="message"><strong>\(title)</strong> (<code>content/\(file.relativePath)</code>) will be removed from the content folder. \
+            <p class="message"><strong>\(title)</strong>: \(removed). \
             Nothing refers to it. If the folder is under version control, the file can be brought back from there.</p>
             <form method="post" action="\(EditorRoutes.delete(file))">
             <input type="hidden" name="token" value="\(token)">
             <input type="hidden" name="digest" value="\(digest)">
-            <div class="toolbar"><button type="submit" class="warning">Delete the file</button> <a href="\(EditorRoutes.form(file))">Keep it</a></div>
+            <div class="toolbar"><button type="submit" class="warning">Delete \(file.kind == nil ? "the image" : "the file")</button> <a href="\(EditorRoutes.form(file))">Keep it</a></div>
             </form>
             """)
     }
@@ -622,7 +745,7 @@ enum EditorPages {
 extension SitePaths {
     /// The page of the file the editor has open; the overview for `site.yaml`.
     static func page(forEditor file: EditedFile) -> String {
-        guard case .entry(let kind, let id) = file else { return "index.html" }
+        guard case .entry(let kind, let id) = file else { return "index.html" }  // site.yaml and image sidecars
         return page(kind, id)
     }
 }

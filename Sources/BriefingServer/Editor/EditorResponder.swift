@@ -13,6 +13,12 @@ enum EditorRoutes {
 
     static func form(_ file: EditedFile) -> String { root + file.address }
     static func new(_ kind: ContentKind) -> String { root + "new/" + kind.rawValue }
+    /// The form that uploads a new image.
+    static let newImage = root + "new/image"
+    /// A small picture of image `id` for lists and pickers (a processed variant when there is one, else the original).
+    static func picture(_ id: String) -> String { root + "picture/" + id }
+    /// The image file itself, as it is in `media/`.
+    static func original(_ id: String) -> String { root + "picture/" + id + "/original" }
     static func delete(_ file: EditedFile) -> String { root + file.address + "/delete" }
     /// Where the "Edit this page" link of a served page goes: `page` is the page's path in the site.
     static func open(page: String) -> String { root + "open?page=" + FormData.encode(page) }
@@ -76,14 +82,25 @@ struct EditorResponder: Sendable {
                 return EditorPages.refusal(.forbidden, "403 Forbidden: the editor accepts changes only from its own pages (the Origin field "
                     + "is missing or names another site)\n", method: method)
             }
-            if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.bodyLimit {
-                return EditorPages.refusal(.contentTooLarge, "413 Content Too Large: a form may be at most \(Self.bodyLimit) bytes\n", method: method)
+            // An upload carries one image, as large as the build takes; every other form, one text file.
+            let isUpload = words == ["new", "image"]
+            let limit = isUpload ? uploadLimit : Self.bodyLimit
+            let tooLarge = isUpload
+                ? "413 Content Too Large: an image may be at most \(session.options.images.settings.sizeLimit) bytes "
+                    + "(\(session.options.images.settings.sizeLimit / (1024 * 1024)) MiB), as the build takes them: scale it down first\n"
+                : "413 Content Too Large: a form may be at most \(Self.bodyLimit) bytes\n"
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+                return EditorPages.refusal(.contentTooLarge, tooLarge, method: method)
             }
             let bytes: ByteBuffer
             do {
-                bytes = try await request.collectBody(upTo: Self.bodyLimit)
+                bytes = try await request.collectBody(upTo: limit)
             } catch {
-                return EditorPages.refusal(.contentTooLarge, "413 Content Too Large: a form may be at most \(Self.bodyLimit) bytes\n", method: method)
+                return EditorPages.refusal(.contentTooLarge, tooLarge, method: method)
+            }
+            if isUpload {
+                let contentType = request.headers[.contentType]
+                return await offloaded { upload(bytes, contentType: contentType) }
             }
             let form = FormData(encoded: bytes.readableBytesView)
             return await post(words, form: form)
@@ -116,6 +133,10 @@ struct EditorResponder: Sendable {
                 return EditorRoutes.root
             }
             return EditorPages.redirect(address)
+        case ["new", "image"]:
+            return EditorPages.html(EditorPages.uploadPage(token: access.formToken, problem: nil, id: ""), method: method)
+        case _ where words.count >= 2 && words[0] == "picture":
+            return await offloaded { self.picture(words, method: method) }
         case _ where words.count == 2 && words[0] == "new":
             guard let kind = ContentKind(rawValue: words[1]), kind != .overview else { return EditorPages.notFound(method: method) }
             let state = await offloaded { FormState(new: kind, token: access.formToken) }
@@ -166,7 +187,8 @@ struct EditorResponder: Sendable {
     }
 
     private func title(of file: EditedFile) -> String {
-        session.snapshot().entries.first { $0.relativePath == file.relativePath }?.title ?? file.relativePath
+        if case .image(let id) = file { return session.images()[id]?.fields.alt ?? "image \(id)" }
+        return session.snapshot().entries.first { $0.relativePath == file.relativePath }?.title ?? file.relativePath
     }
 
     // MARK: - Changing
@@ -231,6 +253,9 @@ struct EditorResponder: Sendable {
             return formPage(state, method: .post)
         case "insert-link":
             state.insertLink(session: session)
+            return formPage(state, method: .post)
+        case "insert-image":
+            state.insertImage(session: session)
             return formPage(state, method: .post)
         case "preview":
             state.preview = session.preview(body: state.body, at: state.relativePath)
@@ -308,6 +333,12 @@ struct EditorResponder: Sendable {
                                                            token: access.formToken), status: .conflict, method: .post)
         }
         do {
+            if case .image(let id) = file {
+                let image = writer.imageFile(id: id).map { (($0.path as NSString).lastPathComponent) } ?? id
+                try writer.deleteImage(id: id, expecting: form["digest"] ?? "")
+                let shown = writer.displayRoot + "/media/"
+                return EditorPages.redirect(EditorRoutes.root + "?deleted=" + FormData.encode(shown + image + " and " + shown + id + ".yaml"))
+            }
             try writer.delete(file, expecting: form["digest"] ?? "")
             return EditorPages.redirect(EditorRoutes.root + "?deleted=" + FormData.encode(writer.displayPath(file)))
         } catch .changedOnDisk {

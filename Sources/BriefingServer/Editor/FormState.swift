@@ -25,6 +25,8 @@ struct FormState: Sendable {
     var conflict: Conflict?
     /// The link picker's choice, for "Insert link" without JavaScript.
     var requestedLink: String?
+    /// The image picker's choice, for "Insert image" without JavaScript.
+    var requestedImage: String?
     /// Filled in only for a page that shows pickers (`EditorResponder.formPage`): a live check needs none.
     var pickers = Pickers()
 
@@ -81,6 +83,7 @@ struct FormState: Sendable {
         self.token = token
         body = form["body"] ?? ""
         requestedLink = form["link"]
+        requestedImage = form["embed"]
         newID = (form["id"] ?? "").trimmingCharacters(in: .whitespaces)
         if let text = form["frontmatter"] {
             frontMatter = text
@@ -142,7 +145,7 @@ struct FormState: Sendable {
             return .failure(NewFileProblem(message: "invalid file name '\(id)': use lower-case letters a-z, digits and single hyphens, e.g. '\(NewEntry.slug(id))'"))
         }
         if kind == .page, SitePaths.reservedPageIDs.contains(id) {
-            return .failure(NewFileProblem(message: "'\(id)' is taken by the site's own /\(id)/ section: choose another file name"))
+            return .failure(NewFileProblem(message: "'\(id)' is taken by \(SitePaths.reservedPageReason(id)): choose another file name"))
         }
         return .success(file)
     }
@@ -180,6 +183,22 @@ struct FormState: Sendable {
         let target = Pickers.LinkTarget(path: entry.relativePath, title: entry.title)
         let link = "[\(target.title)](\(Self.link(to: target.path, from: relativePath)))"
         body += body.isEmpty || body.hasSuffix("\n") ? link + "\n" : " " + link
+    }
+
+    /// Adds the image picked in the image picker at the end of the body, as a figure of its own paragraph.
+    mutating func insertImage(session: SiteSession) {
+        guard let id = requestedImage, let image = Pickers(session.snapshot()).image(id) else { return }
+        let embed = Self.embed(image, from: relativePath)
+        body += body.isEmpty ? embed + "\n" : body.hasSuffix("\n\n") ? embed + "\n" : body.hasSuffix("\n") ? "\n" + embed + "\n" : "\n\n" + embed + "\n"
+    }
+
+    /// `![alt](../media/ID.jpg "caption")`: an image of `media/` shown as a figure in the body of the file at `source`.
+    static func embed(_ image: Pickers.ImageOption, from source: String) -> String {
+        let alt = image.isDraft ? "" : image.alt.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "[", with: "\\[")
+            .replacingOccurrences(of: "]", with: "\\]").replacingOccurrences(of: "\n", with: " ")
+        let title = image.caption.map { " \"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: " ") + "\"" } ?? ""
+        return "![\(alt)](\(link(to: image.path, from: source))\(title))"
     }
 
     /// A link from the file at `from` to the content file `to`, as editors write them: relative, to the Markdown file.
@@ -224,12 +243,29 @@ struct Pickers: Sendable {
         var title: String
     }
 
+    /// An image of `media/` for the image pickers.
+    struct ImageOption: Sendable {
+        var id: String
+        var alt: String
+        var credit: String
+        var caption: String?
+        /// Inside the content folder, e.g. `media/talks.jpg`.
+        var path: String
+        var isDraft: Bool
+    }
+
     var options: [ContentKind: [Option]] = [:]
     var linkTargets: [LinkTarget] = []
+    var images: [ImageOption] = []
 
     init() {}
 
     init(_ snapshot: SiteSession.Snapshot) {
+        images = snapshot.images.values.map { image in
+            ImageOption(id: image.id, alt: image.isDraft ? "\(image.id) (not described yet)" : image.fields.alt,
+                        credit: image.isDraft ? "" : image.fields.credit, caption: image.fields.caption, path: image.relativePath,
+                        isDraft: image.isDraft)
+        }.sorted { ($0.alt.lowercased(), $0.id) < ($1.alt.lowercased(), $1.id) }
         for entry in snapshot.entries {
             let detail: String
             switch entry.fields {
@@ -250,6 +286,10 @@ struct Pickers: Sendable {
         }
         for kind in options.keys { options[kind]?.sort { ($0.title.lowercased(), $0.id) < ($1.title.lowercased(), $1.id) } }
         linkTargets.sort { ($0.title.lowercased(), $0.path) < ($1.title.lowercased(), $1.path) }
+    }
+
+    func image(_ id: String) -> ImageOption? {
+        images.first { $0.id == id }
     }
 
     func title(_ id: String, kind: ContentKind) -> Option? {

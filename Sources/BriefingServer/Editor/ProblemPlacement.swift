@@ -74,13 +74,34 @@ struct EditorListing: Sendable {
 
     var groups: [(kind: ContentKind?, items: [Item])] = []
 
+    /// An image of `media/`: its sidecar's form, what it shows (its alt text), and its files.
+    struct Image: Sendable {
+        var id: String
+        var title: String
+        var credit: String
+        /// The image file's path inside the content folder, e.g. `media/talks.jpg`, when the site in memory has it.
+        var imagePath: String?
+        var isDraft: Bool
+        var note: String?
+    }
+
+    var images: [Image] = []
+
     init(session: SiteSession, writer: ContentWriter) {
         let snapshot = session.snapshot()
         let entries = Dictionary(snapshot.entries.map { ($0.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        let known = session.images(in: snapshot)
         var byKind: [ContentKind: [Item]] = [:]
         var site: [Item] = []
         for path in ContentLoader.listFiles(in: writer.contentFolder) {
             guard let file = EditedFile(relativePath: path) else { continue }
+            if case .image(let id) = file {
+                let image = known[id]
+                images.append(Image(id: id, title: image.map { $0.isDraft ? "\(id) (not described yet)" : $0.fields.alt } ?? id,
+                                    credit: image?.fields.credit ?? "", imagePath: image?.relativePath, isDraft: image?.isDraft ?? false,
+                                    note: image == nil ? "not in the last good build" : nil))
+                continue
+            }
             let entry = entries[path]
             let item = Item(file: file, title: entry?.title ?? (file == EditedFile.siteConfig ? "Site settings" : path), isDraft: entry?.editorial.isDraft ?? false,
                             note: entry == nil && file != EditedFile.siteConfig ? "not in the last good build" : nil)
@@ -91,6 +112,7 @@ struct EditorListing: Sendable {
             let items = (byKind[kind] ?? []).sorted { ($0.title.lowercased(), $0.file.relativePath) < ($1.title.lowercased(), $1.file.relativePath) }
             groups.append((kind, items))
         }
+        images.sort { ($0.title.lowercased(), $0.id) < ($1.title.lowercased(), $1.id) }
     }
 }
 
