@@ -7,7 +7,7 @@ import Testing
 /// inode and time, and a failed build changes neither folder.
 @Suite struct RebuildTests {
     /// A series of edits, each built over the last; the edits the content goes through, in order.
-    static let edits: [(name: String, apply: (FixtureSite) throws -> Void)] = [
+    static var edits: [(name: String, apply: (FixtureSite) throws -> Void)] { [
         ("a quote's body", { try $0.write("quotes/kyiv-pr.md", "---\nspeaker: kyiv\ntext: cynical PR move\ndate: \"2025-05\"\nsource: report\n---\nSaid on television.\n") }),
         ("a page's body", { try $0.write("pages/about.md", "---\ntitle: About\n---\nMethod, edited. Back to the [overview](../index.md).\n") }),
         ("the quote back", { try $0.write("quotes/kyiv-pr.md", FixtureSite.full["quotes/kyiv-pr.md"]!) }),
@@ -15,7 +15,7 @@ import Testing
         ("a source's title", { try $0.write("sources/report.md", "---\ntitle: The report, renamed\npublisher: Not stated\n---\n") }),
         ("a page added", { try $0.write("pages/method.md", "---\ntitle: Method\n---\nHow this was made.\n") }),
         ("the event back", { try $0.write("timeline/may.md", FixtureSite.full["timeline/may.md"]!) }),
-    ]
+    ] }
 
     private func options(_ site: FixtureSite, precompress: Bool) -> BuildOptions {
         var options = site.options
@@ -27,7 +27,7 @@ import Testing
     private func fresh(like site: FixtureSite, precompress: Bool) throws -> [String: Data] {
         let other = try FixtureSite([:])
         defer { other.delete() }
-        try FileManager.default.removeItem(at: other.root.appendingPathComponent("content"))
+        try? FileManager.default.removeItem(at: other.root.appendingPathComponent("content"))
         try FileManager.default.copyItem(at: site.root.appendingPathComponent("content"), to: other.root.appendingPathComponent("content"))
         try SiteBuilder.build(options(other, precompress: precompress))
         return other.snapshot().filter { $0.key != OutputWriter.markerName }
