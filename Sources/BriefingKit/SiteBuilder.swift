@@ -102,7 +102,8 @@ public enum SiteBuilder {
         let images: ImageLibrary
         do {
             let parsed = parse(options)
-            if parsed.problems.isEmpty { staging.makeFolders(entryPageFolders(parsed, options)) }
+            // Not in the spare: it must stay as it is until the write stage, in case the content has problems.
+            if parsed.problems.isEmpty, !staging.isSpare { staging.makeFolders(entryPageFolders(parsed, options)) }
             site = try resolve(parsed, options)
             images = try processImages(site, options)
             stamp = stampBefore ?? BuildRecord.stamp(for: options, content: parsed.filesRead)
@@ -122,11 +123,11 @@ public enum SiteBuilder {
         }
     }
 
-    /// The folder the build assembles the new site in; made before the site is resolved so that the entries' folders
-    /// can be made in it meanwhile (see `StagingFolder`).
+    /// The folder the build assembles the new site in: the spare, or a new folder made before the site is resolved so
+    /// that the entries' folders can be made in it meanwhile (see `StagingFolder`).
     static func makeStaging(_ options: BuildOptions) throws(BuildError) -> StagingFolder {
         do {
-            return try StagingFolder(for: options.outputFolder)
+            return try StagingFolder.open(for: options.outputFolder)
         } catch {
             throw .output(error)
         }

@@ -221,7 +221,7 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("briefing-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let output = root.appendingPathComponent("public")
-        let staging = try StagingFolder(for: output)
+        let staging = try StagingFolder.open(for: output)
         staging.makeFolders(["people/ghost", "quotes/a", "quotes/ghost"])
         let record = BuildRecord(stamp: "test", entries: 1, pages: 1, files: 1)
         _ = try OutputWriter.write(paths: ["quotes/a/index.html"], to: output, record: record, protecting: [], staging: staging) { _ in

@@ -141,6 +141,48 @@ import Testing
         #expect(corpus.leftovers().isEmpty)
         print("kill -9 test, \(entries) entries, a full build \(Int(corpus.buildSeconds * 1000)) ms: \(outcomes.joined(separator: "; "))")
     }
+
+    /// A rebuild with the output in place, killed (`BRIEFING_KILL_AT`: the build kills itself with SIGKILL there) at each
+    /// moment the write stage changes something beside the live site: the spare's marker removed, the spare half brought
+    /// up to the new site, the spare whole and not yet swapped in, just after the swap (with the spare, and with a new
+    /// staging folder that was to become the spare). Each leaves exactly the old site or the new one, and the next build
+    /// of the other site succeeds, leaves nothing beside the output but the lock and a whole spare: the site before.
+    @Test func rebuildKilledAtEachMomentLeavesOldOrNewSite() throws {
+        let corpus = try Corpus(entries: 60)
+        defer { corpus.delete() }
+        var current = "x"
+        let other = { (name: String) in name == "x" ? "y" : "x" }
+        for name in ["x", "y"] {
+            #expect(try BriefingProcess.run(corpus.buildArguments(name), in: corpus.root).status == 0)
+            current = name
+        }
+        let moments: [(moment: String, withSpare: Bool, swapped: Bool)] = [
+            ("marked", true, false), ("updating", true, false), ("ready", true, false), ("swapped", true, true),
+            ("ready", false, false), ("swapped", false, true),
+        ]
+        for (moment, withSpare, swapped) in moments {
+            let label = "killed at \(moment) \(withSpare ? "with" : "without") a spare"
+            if !withSpare { try FileManager.default.removeItem(at: corpus.spare) }
+            let target = other(current)
+            let killed = try BriefingProcess.run(corpus.buildArguments(target), in: corpus.root, environment: ["BRIEFING_KILL_AT": moment])
+            #expect(killed.status != 0, "\(label): the build finished")
+            let found = manifest(of: corpus.output)
+            #expect(found == corpus.expected[swapped ? target : current], "\(label)")
+            current = swapped ? target : current
+
+            let next = other(current)
+            let rebuilt = try BriefingProcess.run(corpus.buildArguments(next), in: corpus.root)
+            #expect(rebuilt.status == 0, "\(label): \(rebuilt.stderr)")
+            #expect(manifest(of: corpus.output) == corpus.expected[next], "\(label): the next build")
+            #expect(corpus.leftovers() == [], "\(label)")
+            // The spare, when there is one, is the site before, whole.
+            if FileManager.default.fileExists(atPath: corpus.spare.path) {
+                #expect(manifest(of: corpus.spare).filter { $0.key != OutputWriter.markerName }
+                        == corpus.expected[current]?.filter { $0.key != OutputWriter.markerName }, "\(label): the spare")
+            }
+            current = next
+        }
+    }
 }
 
 /// Two synthetic briefings (`scripts/bench/generate.py`), `x/content` and `y/content`, each built once
@@ -180,9 +222,14 @@ private struct Corpus {
          "--output", output]
     }
 
-    /// Staging or retired folders left beside the output.
+    /// The spare: the site before the live one, kept beside it.
+    var spare: URL { root.appendingPathComponent(".public.spare") }
+
+    /// Staging or retired folders left beside the output (the spare is not one).
     func leftovers() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix(".public.") && $0 != ".public.lock" }
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter {
+            $0.hasPrefix(".public.") && $0 != ".public.lock" && $0 != ".public.spare"
+        }
     }
 
     func delete() {

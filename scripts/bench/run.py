@@ -182,10 +182,55 @@ def measure(size, runs):
         render = timed(floor_render(site))
         copy = timed(["cp", "-r", ours_out, floor_out])
         results["floor"].append((render[0] + copy[0], render[1] + copy[1], max(render[2], copy[2])))
+    hugo = ["hugo", "--quiet", "--source", os.path.join(site, "hugo"), "--destination", hugo_out]
+    results.update(measure_rebuilds(site, ours, hugo, runs, timed))
     medians = {name: tuple(statistics.median(r[i] for r in rows) for i in range(3)) for name, rows in results.items()}
     medians["reload"] = edit_to_reload(site, ours_out)
     medians["editor"] = editor.measure(BRIEFING, site, ours_out, assets, os.path.join(ROOT, "templates"))
     return medians
+
+
+def measure_rebuilds(site, ours, hugo, runs, timed):
+    """An editor's `make` after changing one quote, with the output in place: the same quote edited in both tools'
+    content, then briefing's rebuild, briefing's no-op rebuild and Hugo's rebuild into its existing output, alternating.
+    `ours` and `hugo` build into the last fresh run's folders. The first rebuild over a fresh build has no spare yet
+    (briefing keeps the site before beside the output from then on) and is reported on its own, one run."""
+    quotes = os.path.join(site, "content", "quotes")
+    names = sorted(os.listdir(quotes))
+    name = names[len(names) // 4]
+    originals = {path: open(path).read() for path in (os.path.join(quotes, name), os.path.join(site, "hugo", "content", "quotes", name))}
+    results = {"first rebuild": [], "rebuild": [], "noop rebuild": [], "hugo rebuild": []}
+    try:
+        for index in range(runs + 1):
+            for path, text in originals.items():
+                with open(path, "w") as out:
+                    out.write(text + f"\nEdited for the benchmark ({index + 1}).\n")
+            if index == 0:
+                results["first rebuild"].append(timed(ours))
+                timed(hugo)
+                continue
+            results["rebuild"].append(timed(ours))
+            results["noop rebuild"].append(timed(ours))
+            results["hugo rebuild"].append(timed(hugo))
+    finally:
+        for path, text in originals.items():
+            with open(path, "w") as out:
+                out.write(text)
+    return results
+
+
+def print_rebuilds(measured):
+    """The rebuild with the output in place beside the fresh build, for briefing and Hugo."""
+    print("\nRebuild with the output in place: one quote edited, then each tool builds into its existing output (medians "
+          "of alternating runs; the first rebuild after a fresh build, before briefing has a spare, one run).\n")
+    print("| entries | briefing fresh | rebuild after one edit | first rebuild | no-op rebuild | Hugo fresh | Hugo rebuild "
+          "| rebuild/fresh | first rebuild/fresh | rebuild/Hugo rebuild | no-op/fresh |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, r in sorted(measured.items()):
+        fresh, rebuild, first, noop = r["ours"][0], r["rebuild"][0], r["first rebuild"][0], r["noop rebuild"][0]
+        hugo_fresh, hugo_rebuild = r["hugo"][0], r["hugo rebuild"][0]
+        print(f"| {size:,} | {fresh:.2f} s | {rebuild:.2f} s | {first:.2f} s | {noop:.3f} s | {hugo_fresh:.2f} s | {hugo_rebuild:.2f} s "
+              f"| {rebuild / fresh:.2f} | {first / fresh:.2f} | {rebuild / hugo_rebuild:.2f} | {noop / fresh:.3f} |", flush=True)
 
 
 def print_growth(figures):
@@ -231,6 +276,7 @@ def main():
         (ow, oc, om), (hw, hc, hm), (fw, _, _), (nw, _, _) = r["ours"], r["hugo"], r["floor"], r["noop"]
         print(f"| {size:,} | {ow:.2f} s | {oc:.2f} s | {om:.0f} MB | {hw:.2f} s | {hc:.2f} s | {hm:.0f} MB | {fw:.2f} s | {nw:.3f} s "
               f"| {r['reload']:.0f} ms | {ow / fw:.2f} | {ow / hw:.2f} | {om / hm:.2f} | {nw / ow:.3f} |", flush=True)
+    print_rebuilds(measured)
     print_scaling(measured)
     editor.print_table(measured)
     # Publishing: what a reader downloads, and what --precompress adds to a build (scripts/bench/hosts.py).
