@@ -81,6 +81,7 @@ public enum BuildError: Error, Sendable, CustomStringConvertible {
 /// The pipeline, top to bottom: load → parse → resolve → images → render → write.
 /// Each stage collects every problem it finds; the build stops before writing if there is any.
 public enum SiteBuilder {
+    @discardableResult
     public static func build(_ options: BuildOptions) throws(BuildError) -> BuildReport {
         // One build at a time per output folder, from the stamp check to the swap: a second build waits,
         // then finds the first one's stamp.

@@ -19,7 +19,7 @@ struct BriefingProcess {
     /// Starts `briefing` with `arguments` in `folder`; `environment` entries are added to this process's own.
     init(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws {
         stderrFile = folder.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         process.executableURL = BriefingProcess.executable
         process.arguments = arguments
         process.currentDirectoryURL = folder

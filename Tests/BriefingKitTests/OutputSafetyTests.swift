@@ -69,7 +69,7 @@ import Testing
         defer { site.delete() }
         let root = site.root.resolvingSymlinksInPath()
         let lockFile = root.appendingPathComponent(".public.lock")
-        FileManager.default.createFile(atPath: lockFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: lockFile.path, contents: nil)
         let held = open(lockFile.path, O_RDWR | O_CLOEXEC)
         try #require(held >= 0 && flock(held, LOCK_EX) == 0)
 
