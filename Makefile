@@ -49,7 +49,7 @@ swift-test: deps
 	$(SWIFT) test --skip-build --filter EditorImageTests
 
 clean:
-	rm -rf .build .build-fuzz public
+	rm -rf .build .build-fuzz public .public.spare .public.lock
 
 # Preview server. `make serve` builds, serves public/ on http://127.0.0.1:8000/, rebuilds on every save and reloads open
 # pages, and serves the editor at http://127.0.0.1:8000/__briefing/edit/ (docs/editor.md); a changed Swift template
