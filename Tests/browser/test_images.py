@@ -20,7 +20,7 @@ PEOPLE = {
     "ben-sample": ("Ben Sample", "President of Samplestan", 2),
 }
 EVENTS = {
-    "summit": ("Summit at the lakeside palace", "2025-05-15", 3, "The delegations' table before the first session."),
+    "summit": ("Summit at the lakeside palace", "2025-05-15", 3, "The delegations' table before the first round of talks."),
     "statement": ("Joint statement read out", "2025-05-16", 4, None),
 }
 
@@ -100,7 +100,7 @@ def test_pages_with_images_are_valid_html(image_site):
                             capture_output=True, text=True)
     problems = [line for line in (result.stdout + result.stderr).splitlines() if line.strip() and not line.endswith(OUTDATED_CHECKER)]
     assert not problems, "Nu Html Checker:\n" + "\n".join(problems)
-    # What was set aside is one fetchpriority per page, on its first image.
+    # The messages left out: at most one fetchpriority per page, on its first image.
     assert sum(line.endswith(OUTDATED_CHECKER) for line in result.stdout.splitlines()) <= len(PAGES)
 
 
